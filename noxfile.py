@@ -1,0 +1,52 @@
+"""The one entry point for newcomers, CI and nightly jobs: ``nox -s <session>``."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+PACKAGES = ["conformance", "strategies"]
+
+
+def _groups(*names: str) -> list[str]:
+    return [req for name in names for req in nox.project.dependency_groups(PYPROJECT, name)]
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the unit and integration tests with branch coverage."""
+    # A regular (non-editable) install: the tests then prove the wheel carries the spec.
+    session.install(".", *_groups("test"))
+    session.run(
+        "pytest",
+        "--cov",
+        "--cov-branch",
+        "--cov-report=term",
+        *session.posargs,
+    )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style and formatting with ruff."""
+    session.install(*_groups("lint"))
+    session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """Type-check the packages with mypy --strict."""
+    session.install("-e", ".", *_groups("typecheck"))
+    session.run("mypy", *session.posargs)
+
+
+@nox.session
+def conformance(session: nox.Session) -> None:
+    """Run the conformance suite (default: against the embedded reference API)."""
+    session.install(".")
+    session.run("cf-conformance", "spec", "check", *session.posargs)
