@@ -1,0 +1,175 @@
+"""The only place the suite talks to the target: rate limits, retries, and the safety rules.
+
+Every request of a run goes through ``TargetClient.send``, so the write discipline, the write
+budget, the rate limit, ``Retry-After`` handling and the request counts hold for probes,
+properties and fuzzing alike.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import httpx
+
+from conformance.run.guard import check_write_discipline
+from conformance.run.target import Target
+
+__all__ = [
+    "ClientStats",
+    "PlannedRequest",
+    "TargetClient",
+    "TargetUnreachable",
+    "WriteBudgetExceeded",
+]
+
+MAX_RETRY_AFTER_SECONDS = 60.0
+MAX_429_RETRIES = 3
+
+
+class TargetUnreachable(RuntimeError):
+    """The target did not answer after the allowed retries (exit code 3)."""
+
+
+class WriteBudgetExceeded(RuntimeError):
+    """The run used up ``limits.max_write_requests``."""
+
+
+@dataclass(frozen=True)
+class PlannedRequest:
+    """A request before it is sent: what the probes, properties and fuzzer produce."""
+
+    method: str
+    path: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    content: bytes | None = None
+
+    @property
+    def is_write(self) -> bool:
+        return self.method.upper() in ("POST", "PUT", "PATCH", "DELETE")
+
+
+@dataclass
+class ClientStats:
+    requests: int = 0
+    writes: int = 0
+    retried_429: int = 0
+    retried_network: int = 0
+    throttled_seconds: float = 0.0
+
+    @property
+    def share_429(self) -> float:
+        return self.retried_429 / self.requests if self.requests else 0.0
+
+
+class TargetClient:
+    """Sends planned requests to the target with one reused ``httpx.Client``."""
+
+    def __init__(
+        self,
+        target: Target,
+        *,
+        max_write_requests: int | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.target = target
+        self.stats = ClientStats()
+        self._max_writes = max_write_requests
+        self._sleep, self._clock = sleep, clock
+        rps = target.limits.requests_per_second
+        self._interval = 1.0 / rps if rps else 0.0
+        self._next_slot = 0.0
+        self._http = httpx.Client(
+            base_url=target.base_url,
+            timeout=target.limits.timeout_seconds,
+            transport=transport,
+            follow_redirects=False,
+            headers={"User-Agent": "contraforce-conformance"},
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> TargetClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def writes_left(self) -> int | None:
+        return None if self._max_writes is None else self._max_writes - self.stats.writes
+
+    def send(self, planned: PlannedRequest) -> httpx.Response:
+        check_write_discipline(self.target.sandbox, planned.content)
+        if planned.is_write:
+            if self._max_writes is not None and self.stats.writes >= self._max_writes:
+                raise WriteBudgetExceeded(
+                    f"write budget of {self._max_writes} requests used up "
+                    "(raise limits.max_write_requests to allow more)"
+                )
+            self.stats.writes += 1
+        request = self._http.build_request(
+            planned.method, planned.path, headers=dict(planned.headers), content=planned.content
+        )
+        network_failures = 0
+        throttled = 0
+        while True:
+            self._wait_for_slot()
+            self.stats.requests += 1
+            try:
+                response = self._http.send(request)
+                response.read()
+            except (httpx.TransportError, httpx.TimeoutException) as exc:
+                network_failures += 1
+                if network_failures > self.target.limits.retries:
+                    raise TargetUnreachable(_describe(self.target.base_url, exc)) from None
+                self.stats.retried_network += 1
+                self._sleep(min(0.5 * 2 ** (network_failures - 1), 8.0))
+                continue
+            if response.status_code == 429 and throttled < MAX_429_RETRIES:
+                throttled += 1
+                self.stats.retried_429 += 1
+                delay = retry_after_seconds(response.headers.get("Retry-After"), self._now_http())
+                self.stats.throttled_seconds += delay
+                self._sleep(delay)
+                continue
+            return response
+
+    def _wait_for_slot(self) -> None:
+        if not self._interval:
+            return
+        now = self._clock()
+        if self._next_slot > now:
+            self._sleep(self._next_slot - now)
+            now = self._next_slot
+        self._next_slot = now + self._interval
+
+    @staticmethod
+    def _now_http() -> float:
+        return time.time()
+
+
+def retry_after_seconds(value: str | None, now: float) -> float:
+    """Seconds to wait for a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return 1.0
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER_SECONDS)
+    try:
+        when = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError):
+        return 1.0
+    return min(max(when - now, 0.0), MAX_RETRY_AFTER_SECONDS)
+
+
+def _describe(base_url: str, exc: Exception) -> str:
+    host = httpx.URL(base_url).host
+    cause = type(exc).__name__
+    detail = str(exc) or "no detail"
+    return f"{host} is unreachable ({cause}: {detail})"

@@ -1,0 +1,306 @@
+"""The target file: where the API is, which credentials to use, and which incidents to touch.
+
+Every problem with the file or the environment becomes one ``ConfigError`` line naming the
+file, the key and the fix; the CLI turns it into exit code 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from conformance.run.credentials import Credential
+from conformance.sandbox import Incident, Sandbox
+
+__all__ = ["ConfigError", "Limits", "Target", "load_target", "parse_target"]
+
+ALLOWED_KEYS: dict[str, set[str]] = {
+    "": {"name", "base_url", "production_hosts", "auth", "sandbox", "limits", "checks"},
+    "auth": {"writer", "no_scope"},
+    "auth.*": {"scheme", "client_id_env", "client_secret_env", "token_env"},
+    "sandbox": {"writable", "foreign"},
+    "sandbox.*[]": {"id", "workspace"},
+    "limits": {
+        "requests_per_second",
+        "max_items",
+        "max_write_requests",
+        "max_429_share",
+        "timeout_seconds",
+        "retries",
+    },
+    "checks": {"relax", "problem_codes"},
+}
+
+
+class ConfigError(ValueError):
+    """A broken target file or environment; the message names the key and the fix."""
+
+    def __init__(self, source: str, key: str, problem: str, fix: str) -> None:
+        self.source, self.key, self.problem, self.fix = source, key, problem, fix
+        where = f"{source}: {key}" if key else source
+        super().__init__(f"{where}: {problem} ({fix})")
+
+
+@dataclass(frozen=True)
+class Limits:
+    requests_per_second: float | None = None
+    max_items: int | None = None
+    max_write_requests: int | None = None
+    max_429_share: float = 0.2
+    timeout_seconds: float = 10.0
+    retries: int = 2
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    base_url: str
+    writer: Credential
+    no_scope: Credential | None = None
+    sandbox: Sandbox = field(default_factory=Sandbox)
+    limits: Limits = field(default_factory=Limits)
+    production_hosts: tuple[str, ...] = ()
+    relax: frozenset[str] = frozenset()
+    problem_codes: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def credentials(self) -> tuple[Credential, ...]:
+        return (self.writer,) if self.no_scope is None else (self.writer, self.no_scope)
+
+
+def load_target(path: Path, environ: Mapping[str, str] | None = None) -> Target:
+    source = str(path)
+    try:
+        with path.open("rb") as handle:
+            raw = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(source, "", "no such file", "pass an existing --target FILE") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(source, "", f"not valid TOML: {exc}", "fix the syntax") from None
+    return parse_target(raw, source=source, environ=os.environ if environ is None else environ)
+
+
+def parse_target(raw: Mapping[str, Any], *, source: str, environ: Mapping[str, str]) -> Target:
+    _reject_unknown_keys(raw, "", source)
+    base_url = _base_url(raw.get("base_url"), source)
+    auth = _table(raw, "auth", source, required=True)
+    writer = _credential(auth, "writer", source, environ, required=True)
+    assert writer is not None  # required=True guarantees it
+    return Target(
+        name=_string(raw.get("name", Path(source).stem), "name", source),
+        base_url=base_url,
+        writer=writer,
+        no_scope=_credential(auth, "no_scope", source, environ, required=False),
+        sandbox=_sandbox(_table(raw, "sandbox", source), source),
+        limits=_limits(_table(raw, "limits", source), source),
+        production_hosts=tuple(
+            _string(host, f"production_hosts[{i}]", source).lower()
+            for i, host in enumerate(
+                _list(raw.get("production_hosts", []), "production_hosts", source)
+            )
+        ),
+        relax=frozenset(
+            _string(c, f"checks.relax[{i}]", source).upper()
+            for i, c in enumerate(
+                _list(_table(raw, "checks", source).get("relax", []), "checks.relax", source)
+            )
+        ),
+        problem_codes=_problem_codes(
+            _table(raw, "checks", source).get("problem_codes", {}), source
+        ),
+    )
+
+
+def _reject_unknown_keys(node: Mapping[str, Any], scope: str, source: str, where: str = "") -> None:
+    """Fail on the first key the format does not know; ``scope`` indexes ALLOWED_KEYS."""
+    allowed = ALLOWED_KEYS.get(scope, set())
+    for key, value in node.items():
+        path = f"{where}.{key}" if where else key
+        if key not in allowed:
+            close = difflib.get_close_matches(key, sorted(allowed), n=1)
+            hint = (
+                f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(allowed))}"
+            )
+            raise ConfigError(source, path, "unknown key", f"remove it; {hint}")
+        child = (
+            f"{scope}.*" if scope in ("auth", "sandbox") else (f"{scope}.{key}" if scope else key)
+        )
+        if isinstance(value, Mapping) and child in ALLOWED_KEYS:
+            _reject_unknown_keys(value, child, source, path)
+        elif isinstance(value, list) and f"{child}[]" in ALLOWED_KEYS:
+            for index, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    _reject_unknown_keys(item, f"{child}[]", source, f"{path}[{index}]")
+
+
+def _table(
+    raw: Mapping[str, Any], key: str, source: str, *, required: bool = False
+) -> Mapping[str, Any]:
+    value = raw.get(key)
+    if value is None:
+        if required:
+            raise ConfigError(source, key, "missing table", f"add a [{key}] table")
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(
+            source, key, f"must be a table, got {type(value).__name__}", f"write it as [{key}]"
+        )
+    return value
+
+
+def _string(value: Any, key: str, source: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(
+            source, key, f"must be a non-empty string, got {value!r}", f'set {key} = "..."'
+        )
+    return value
+
+
+def _list(value: Any, key: str, source: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ConfigError(
+            source, key, f"must be a list, got {type(value).__name__}", f"write {key} = [...]"
+        )
+    return value
+
+
+def _base_url(value: Any, source: str) -> str:
+    fix = 'set base_url = "https://staging.example.com" (scheme and host, no path needed)'
+    if value is None:
+        raise ConfigError(source, "base_url", "missing", fix)
+    if not isinstance(value, str):
+        raise ConfigError(source, "base_url", f"must be a string, got {type(value).__name__}", fix)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(source, "base_url", f"not an http(s) URL: {value!r}", fix)
+    return value.rstrip("/")
+
+
+def _env(environ: Mapping[str, str], name: str, key: str, source: str) -> str:
+    value = environ.get(name)
+    if not value:
+        state = "is empty" if name in environ else "is not set"
+        raise ConfigError(
+            source, key, f"environment variable {name} {state}", f"export {name}=... before the run"
+        )
+    return value
+
+
+def _credential(
+    auth: Mapping[str, Any], role: str, source: str, environ: Mapping[str, str], *, required: bool
+) -> Credential | None:
+    table = auth.get(role)
+    prefix = f"auth.{role}"
+    if table is None:
+        if required:
+            raise ConfigError(
+                source, prefix, "missing", f"add an [{prefix}] table with scheme and *_env keys"
+            )
+        return None
+    if not isinstance(table, Mapping):
+        raise ConfigError(source, prefix, "must be a table", f"write it as [{prefix}]")
+    scheme = table.get("scheme", "basic")
+    if scheme == "basic":
+        id_name = _string(table.get("client_id_env"), f"{prefix}.client_id_env", source)
+        secret_name = _string(table.get("client_secret_env"), f"{prefix}.client_secret_env", source)
+        return Credential(
+            "basic",
+            client_id=_env(environ, id_name, f"{prefix}.client_id_env", source),
+            secret=_env(environ, secret_name, f"{prefix}.client_secret_env", source),
+        )
+    if scheme == "bearer":
+        token_name = _string(table.get("token_env"), f"{prefix}.token_env", source)
+        return Credential("bearer", secret=_env(environ, token_name, f"{prefix}.token_env", source))
+    raise ConfigError(
+        source, f"{prefix}.scheme", f"unknown scheme {scheme!r}", 'use "basic" or "bearer"'
+    )
+
+
+def _sandbox(table: Mapping[str, Any], source: str) -> Sandbox:
+    def incidents(kind: str) -> tuple[Incident, ...]:
+        entries = _list(table.get(kind, []), f"sandbox.{kind}", source)
+        result = []
+        for index, entry in enumerate(entries):
+            key = f"sandbox.{kind}[{index}]"
+            if not isinstance(entry, Mapping):
+                raise ConfigError(
+                    source, key, "must be a table", '{ id = "...", workspace = "..." }'
+                )
+            result.append(
+                Incident(
+                    id=_string(entry.get("id"), f"{key}.id", source),
+                    workspace=_string(entry.get("workspace"), f"{key}.workspace", source),
+                )
+            )
+        return tuple(result)
+
+    sandbox = Sandbox(writable=incidents("writable"), foreign=incidents("foreign"))
+    overlap = {i.id for i in sandbox.writable} & {i.id for i in sandbox.foreign}
+    if overlap:
+        raise ConfigError(
+            source,
+            "sandbox",
+            f"ids listed as both writable and foreign: {sorted(overlap)}",
+            "list each id once",
+        )
+    return sandbox
+
+
+def _number(
+    table: Mapping[str, Any], key: str, source: str, *, spec: tuple[type, float, float | None]
+) -> Any:
+    kind, low, high = spec
+    value = table[key]
+    bound = f">= {low}" if high is None else f"between {low} and {high}"
+    accepted = (int, float) if kind is float else int
+    if isinstance(value, bool) or not isinstance(value, accepted):
+        raise ConfigError(
+            source,
+            f"limits.{key}",
+            f"must be a {kind.__name__}, got {value!r}",
+            f"use a number {bound}",
+        )
+    if value < low or (high is not None and value > high):
+        raise ConfigError(
+            source, f"limits.{key}", f"must be {bound}, got {value!r}", f"use a number {bound}"
+        )
+    return kind(value)
+
+
+def _limits(table: Mapping[str, Any], source: str) -> Limits:
+    specs: dict[str, tuple[type, float, float | None]] = {
+        "requests_per_second": (float, 0.01, None),
+        "max_items": (int, 1, None),
+        "max_write_requests": (int, 1, None),
+        "max_429_share": (float, 0.0, 1.0),
+        "timeout_seconds": (float, 0.1, None),
+        "retries": (int, 0, 10),
+    }
+    values = {
+        key: _number(table, key, source, spec=spec) for key, spec in specs.items() if key in table
+    }
+    return Limits(**values)
+
+
+def _problem_codes(value: Any, source: str) -> dict[str, int]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(
+            source, "checks.problem_codes", "must be a table", "write [checks.problem_codes]"
+        )
+    codes = {}
+    for code, status in value.items():
+        if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+            raise ConfigError(
+                source,
+                f"checks.problem_codes.{code}",
+                f"must be an HTTP error status, got {status!r}",
+                f"set {code} = 429 (a 4xx or 5xx)",
+            )
+        codes[str(code)] = status
+    return codes
