@@ -21,7 +21,15 @@ from conformance.sandbox import Incident, Sandbox
 __all__ = ["ConfigError", "Limits", "Target", "load_target", "parse_target"]
 
 ALLOWED_KEYS: dict[str, set[str]] = {
-    "": {"name", "base_url", "production_hosts", "auth", "sandbox", "limits", "checks"},
+    "": {"name", "base_url", "production_hosts", "auth", "sandbox", "limits", "checks", "profiles"},
+    "profiles": {"smoke", "default", "nightly", "release"},
+    "profiles.*": {
+        "property_examples",
+        "invalid_examples",
+        "leak_sequences",
+        "fuzz_examples",
+        "max_write_requests",
+    },
     "auth": {"writer", "no_scope"},
     "auth.*": {"scheme", "client_id_env", "client_secret_env", "token_env"},
     "sandbox": {"writable", "foreign"},
@@ -68,6 +76,7 @@ class Target:
     production_hosts: tuple[str, ...] = ()
     relax: frozenset[str] = frozenset()
     problem_codes: Mapping[str, int] = field(default_factory=dict)
+    profile_sizes: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
     @property
     def credentials(self) -> tuple[Credential, ...]:
@@ -111,6 +120,7 @@ def parse_target(raw: Mapping[str, Any], *, source: str, environ: Mapping[str, s
                 _list(_table(raw, "checks", source).get("relax", []), "checks.relax", source)
             )
         ),
+        profile_sizes=_profile_sizes(_table(raw, "profiles", source), source),
         problem_codes=_problem_codes(
             _table(raw, "checks", source).get("problem_codes", {}), source
         ),
@@ -304,3 +314,22 @@ def _problem_codes(value: Any, source: str) -> dict[str, int]:
             )
         codes[str(code)] = status
     return codes
+
+
+def _profile_sizes(table: Mapping[str, Any], source: str) -> dict[str, dict[str, int]]:
+    sizes: dict[str, dict[str, int]] = {}
+    for profile, values in table.items():
+        if not isinstance(values, Mapping):
+            raise ConfigError(
+                source, f"profiles.{profile}", "must be a table", f"write [profiles.{profile}]"
+            )
+        for key, value in values.items():
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ConfigError(
+                    source,
+                    f"profiles.{profile}.{key}",
+                    f"must be a whole number >= 0, got {value!r}",
+                    f"set {key} = 100",
+                )
+        sizes[str(profile)] = {str(k): int(v) for k, v in values.items()}
+    return sizes
