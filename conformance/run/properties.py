@@ -1,0 +1,111 @@
+"""Property-based phases: Hypothesis drives the requests, every check judges every answer.
+
+A failing example is shrunk before it is reported, so the report shows the smallest request
+that still breaks the clause. With ``--hypothesis-db`` the failing examples of earlier runs are
+replayed first, so a failure found last night is tried again tonight before anything new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import hypothesis
+from hypothesis import HealthCheck, Phase
+from hypothesis import strategies as st
+from hypothesis.database import DirectoryBasedExampleDatabase, InMemoryExampleDatabase
+
+from conformance.checks import ConformanceFailure, Exchange, Intent
+from conformance.run.client import PlannedRequest
+from conformance.run.guard import WriteDisciplineError
+from conformance.run.phases import PhaseContext
+
+__all__ = ["PhaseAborted", "run_property"]
+
+T = TypeVar("T")
+Planned = Sequence[tuple[PlannedRequest, Intent]]
+
+
+class PhaseAborted(BaseException):
+    """Carries an error that must end the run at once, past Hypothesis.
+
+    Hypothesis shrinks any ``Exception`` raised by a test; an unreachable target or a spent
+    write budget must instead stop the phase immediately, so it travels as a BaseException.
+    """
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def run_property(
+    context: PhaseContext,
+    name: str,
+    strategy: st.SearchStrategy[T],
+    plan: Callable[[T], Planned],
+    *,
+    max_examples: int,
+) -> None:
+    """Run one property; record the shrunk failure, if any, under ``phase = name``."""
+    if max_examples <= 0:
+        return
+    last_failure: list[tuple[Exchange, list[ConformanceFailure]]] = []
+    progress = context.progress
+    progress.start(name, max_examples)
+
+    def property_body(example: T) -> None:
+        for planned, intent in plan(example):
+            try:
+                exchange = context.exchange(planned, intent)
+            except WriteDisciplineError:
+                # A generated id outside the sandbox is never sent; the example is discarded.
+                hypothesis.reject()
+            except Exception as exc:
+                raise PhaseAborted(exc) from exc
+            failures = context.recorder.evaluate(exchange)
+            progress.advance(failures=len(failures))
+            if failures:
+                last_failure[:] = [(exchange, failures)]
+                raise failures[0]
+
+    test = hypothesis.given(strategy)(property_body)
+    test = hypothesis.settings(
+        max_examples=max_examples,
+        database=_database(context.database_dir),
+        deadline=None,
+        derandomize=False,
+        report_multiple_bugs=False,
+        print_blob=False,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+        verbosity=hypothesis.Verbosity.quiet,
+    )(test)
+    test = hypothesis.seed(context.seed)(test)
+    # One database key per property and target, so replayed failures go back to their own test.
+    key = f"{name}@{context.client.target.base_url}".encode()
+    test._hypothesis_internal_add_digest = key  # type: ignore[attr-defined]
+    try:
+        test()
+    except (ConformanceFailure, hypothesis.errors.Flaky) as exc:
+        # Flaky: the server failed once but not when the example was replayed; the failure
+        # is still real, so it is reported with a note instead of being dropped.
+        suffix = (
+            " (flaky: did not reproduce on replay)"
+            if isinstance(exc, hypothesis.errors.Flaky)
+            else ""
+        )
+        if last_failure:
+            exchange, failures = last_failure[0]
+            for failure in failures:
+                context.recorder.add(failure, exchange, phase=f"property: {name}{suffix}")
+    except hypothesis.errors.Unsatisfiable:
+        context.recorder.notes.append(
+            f"{name}: too few generated requests could be sent safely; widen [sandbox]"
+        )
+    progress.finish()
+
+
+def _database(directory: str | None) -> Any:
+    if directory is None:
+        return InMemoryExampleDatabase()
+    return DirectoryBasedExampleDatabase(directory)

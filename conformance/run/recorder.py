@@ -1,0 +1,171 @@
+"""Runs every check on every exchange and keeps the tally per clause.
+
+It also turns failures into redacted ``FailureRecord``s. Identical failures (same check, same
+title) are counted every time but recorded only a few times, so a systematic bug does not
+bury the report under hundreds of copies of one message.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from conformance.checks import (
+    CheckContext,
+    ConformanceFailure,
+    Exchange,
+    NoBody,
+    NotJson,
+    iter_failures,
+)
+from conformance.clauses import CLAUSES
+from conformance.reports import ClauseResult, ClauseStatus, FailureRecord, curl_command
+from conformance.run.credentials import Redactor
+
+__all__ = ["Recorder", "applicable_clauses"]
+
+RECORDS_PER_KIND = 3
+BODY_LIMIT = 4_000
+
+
+def applicable_clauses(exchange: Exchange) -> set[str]:
+    """The clauses an exchange actually exercises, given its intent and its status.
+
+    A clause no exchange exercised is reported as skipped, never as passed.
+    """
+    status, intent = exchange.status, exchange.intent
+    clauses = {"C4", "C15"}
+    if 200 <= status < 300:
+        clauses |= {"C1", "C2", "C3"}
+        if intent.auth == "valid" and intent.body != "invalid":
+            clauses |= {"C16", "C17", "C18", "C19"}
+            if intent.expected:
+                clauses.add("C20")
+    elif status >= 400:
+        clauses |= {"C3", "C5", "C6", "C7", "C8", "C9", "C10"}
+    if intent.auth == "valid" and intent.body == "invalid":
+        clauses.add("C11")
+    if intent.auth in ("missing", "invalid"):
+        clauses.add("C12")
+        if intent.body == "invalid":
+            clauses.add("C13")
+    if intent.auth == "no_scope":
+        clauses.add("C14")
+    return clauses
+
+
+class Recorder:
+    def __init__(
+        self,
+        *,
+        context: CheckContext,
+        redactor: Redactor,
+        seed: int,
+        only: Collection[str] | None = None,
+    ) -> None:
+        self.context, self.redactor, self.seed = context, redactor, seed
+        self.only = frozenset(only) if only else None
+        self.checked: Counter[str] = Counter()
+        self.failed: Counter[str] = Counter()
+        self.records: list[FailureRecord] = []
+        self.notes: list[str] = []
+        self._kinds: Counter[tuple[str, str]] = Counter()
+
+    def evaluate(self, exchange: Exchange) -> list[ConformanceFailure]:
+        """Run every selected check on ``exchange`` and count it; record nothing yet.
+
+        The property phase records only the failure Hypothesis reports after shrinking.
+        """
+        for clause in applicable_clauses(exchange):
+            if self.only is None or clause in self.only:
+                self.checked[clause] += 1
+        return list(iter_failures(exchange, context=self.context, only=self.only))
+
+    def check(self, exchange: Exchange, *, phase: str) -> list[ConformanceFailure]:
+        """Evaluate ``exchange`` and record its failures."""
+        failures = self.evaluate(exchange)
+        for failure in failures:
+            self.add(failure, exchange, phase=phase)
+        return failures
+
+    def add(self, failure: ConformanceFailure, exchange: Exchange, *, phase: str) -> None:
+        self.failed[failure.clause] += 1
+        kind = (failure.check, failure.title)
+        self._kinds[kind] += 1
+        if self._kinds[kind] <= RECORDS_PER_KIND:
+            self.records.append(self._record(failure, exchange, phase))
+
+    def clause_results(self, skipped: Iterable[tuple[str, str]] = ()) -> list[ClauseResult]:
+        reasons = dict(skipped)
+        results = []
+        for clause_id, clause in CLAUSES.items():
+            if self.only is not None and clause_id not in self.only:
+                results.append(
+                    ClauseResult(clause_id, clause.title, "skipped", reason="not in --only")
+                )
+                continue
+            checked, failed = self.checked[clause_id], self.failed[clause_id]
+            status: ClauseStatus
+            if failed:
+                status = "failed"
+            elif checked:
+                status = "passed"
+            else:
+                status = "skipped"
+            reason = reasons.get(clause_id, "") if status == "skipped" else ""
+            if status == "skipped" and not reason:
+                reason = "no exchange exercised this clause"
+            if self.context.is_relaxed(clause_id) and status != "skipped":
+                reason = "relaxed by the target file: only its documented part is enforced"
+            results.append(ClauseResult(clause_id, clause.title, status, checked, failed, reason))
+        return results
+
+    def _record(self, failure: ConformanceFailure, exchange: Exchange, phase: str) -> FailureRecord:
+        redact = self.redactor
+        request = exchange.request
+        headers = redact.headers({str(k): str(v) for k, v in request.headers.items()})
+        body_text = _body_text(request.body)
+        body_text = None if body_text is None else redact.text(body_text)
+        response_headers = redact.headers(
+            {str(k): str(v) for k, v in exchange.response.headers.items()}
+        )
+        return FailureRecord(
+            clause=failure.clause,
+            check=failure.check,
+            message=redact.text(str(failure)),
+            phase=phase,
+            request={
+                "method": request.method,
+                "url": redact.text(request.url),
+                "headers": headers,
+                "body": None if body_text is None else _parsed_or_text(body_text),
+            },
+            response={
+                "status": exchange.status,
+                "headers": response_headers,
+                "body": _parsed_or_text(
+                    redact.text(exchange.response.content.decode("utf-8", "replace"))
+                ),
+            },
+            curl=curl_command(request.method, redact.text(request.url), headers, body_text),
+            seed=self.seed,
+        )
+
+
+def _body_text(body: Any) -> str | None:
+    if isinstance(body, NoBody):
+        return None
+    if isinstance(body, NotJson):
+        return body.raw.decode("utf-8", "replace")
+    return json.dumps(body, ensure_ascii=False)
+
+
+def _parsed_or_text(text: str) -> Any:
+    if len(text) > BODY_LIMIT:
+        return text[:BODY_LIMIT] + f"... ({len(text) - BODY_LIMIT} more characters)"
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
