@@ -16,7 +16,8 @@ MARK = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP"}
 class Progress:
     """Phase-by-phase progress lines; on a terminal, one line updated in place.
 
-    CI logs get a line at every 10% of a phase instead, so they stay readable.
+    CI logs get a line at every fifth of the planned count instead, so they stay readable.
+    The count is of requests sent: shrinking a failure sends more than were planned.
     """
 
     def __init__(self, stream: TextIO | None = None, *, quiet: bool = False) -> None:
@@ -28,7 +29,7 @@ class Progress:
         self._done = 0
         self._failures = 0
         self._started = 0.0
-        self._last_decile = -1
+        self._next_report = 0
 
     def line(self, text: str) -> None:
         if not self._quiet:
@@ -37,7 +38,7 @@ class Progress:
     def start(self, phase: str, total: int) -> None:
         self._phase, self._total, self._done, self._failures = phase, total, 0, 0
         self._started = time.monotonic()
-        self._last_decile = -1
+        self._next_report = max(total // 5, 1)
         self.line(f"[{phase}] starting: {total} planned")
 
     def advance(self, *, failures: int = 0) -> None:
@@ -45,13 +46,14 @@ class Progress:
         self._failures += failures
         if self._quiet:
             return
-        status = f"[{self._phase}] {self._done}/{self._total}, {self._failures} failure(s)"
+        status = (
+            f"[{self._phase}] {self._done} sent ({self._total} planned), "
+            f"{self._failures} failing"
+        )
         if self._tty:
             print(f"\r{status}", end="", file=self._stream, flush=True)
-            return
-        decile = (10 * self._done) // max(self._total, 1)
-        if decile != self._last_decile and decile % 2 == 0:
-            self._last_decile = decile
+        elif self._done >= self._next_report:
+            self._next_report += max(self._total // 5, 1)
             self.line(status)
 
     def finish(self, summary: str = "") -> None:
@@ -60,8 +62,8 @@ class Progress:
         elapsed = time.monotonic() - self._started
         extra = f", {summary}" if summary else ""
         self.line(
-            f"[{self._phase}] done: {self._done} in {elapsed:.1f} s, "
-            f"{self._failures} failure(s){extra}"
+            f"[{self._phase}] done: {self._done} sent in {elapsed:.1f} s, "
+            f"{self._failures} failing{extra}"
         )
 
 

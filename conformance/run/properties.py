@@ -45,8 +45,13 @@ def run_property(
     plan: Callable[[T], Planned],
     *,
     max_examples: int,
+    extra_checks: Callable[[T, Exchange], list[ConformanceFailure]] | None = None,
 ) -> None:
-    """Run one property; record the shrunk failure, if any, under ``phase = name``."""
+    """Run one property; record the shrunk failure, if any, under ``phase = name``.
+
+    ``extra_checks`` adds judgements beyond the clause checks (the fuzzing phase runs
+    schemathesis's own checks through it).
+    """
     if max_examples <= 0:
         return
     last_failure: list[tuple[Exchange, list[ConformanceFailure]]] = []
@@ -63,6 +68,8 @@ def run_property(
             except Exception as exc:
                 raise PhaseAborted(exc) from exc
             failures = context.recorder.evaluate(exchange)
+            if extra_checks is not None:
+                failures += extra_checks(example, exchange)
             progress.advance(failures=len(failures))
             if failures:
                 last_failure[:] = [(exchange, failures)]

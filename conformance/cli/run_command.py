@@ -1,0 +1,108 @@
+"""``cf-conformance run``: check a target against the contract (default: the reference API)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from conformance.clauses import CLAUSES
+
+__all__ = ["register"]
+
+EPILOG = """\
+exit codes: 0 conforming, 1 non-conformance found, 2 usage or configuration error,
+3 target unreachable or run aborted (a partial report is still written).
+"""
+
+
+def _clause_list(value: str) -> frozenset[str]:
+    clauses = frozenset(part.strip().upper() for part in value.split(",") if part.strip())
+    unknown = sorted(clauses - set(CLAUSES))
+    if unknown or not clauses:
+        raise argparse.ArgumentTypeError(
+            f"unknown clause id(s) {', '.join(unknown) or '(none given)'}: use ids C1..C21, "
+            "comma-separated, e.g. --only C11,C17"
+        )
+    return clauses
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {number}")
+    return number
+
+
+def register(commands: Any) -> None:
+    run = commands.add_parser(
+        "run",
+        help="run the conformance suite against a target",
+        description=(
+            "Run the conformance suite: preflight, deterministic probes, property-based "
+            "requests and spec-driven fuzzing. Without --target, an embedded reference API "
+            "is started on 127.0.0.1 and the run goes against it."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("--target", type=Path, metavar="FILE", help="target file (TOML)")
+    run.add_argument(
+        "--profile",
+        choices=("smoke", "default", "nightly", "release"),
+        default="default",
+        help="how deep to go (default: %(default)s)",
+    )
+    run.add_argument("--seed", type=int, help="seed for a reproducible run (default: random)")
+    run.add_argument(
+        "--max-examples", type=_positive, metavar="N", help="cap every generated phase at N"
+    )
+    run.add_argument("--junit-xml", type=Path, metavar="PATH", help="write a JUnit XML report")
+    run.add_argument("--report-json", type=Path, metavar="PATH", help="write a JSON report")
+    run.add_argument("--report-md", type=Path, metavar="PATH", help="write a Markdown report")
+    run.add_argument(
+        "--hypothesis-db",
+        type=Path,
+        metavar="DIR",
+        help="keep Hypothesis examples here, so earlier failures are replayed first",
+    )
+    run.add_argument(
+        "--only", type=_clause_list, metavar="C11,C17,...", help="check only these clauses"
+    )
+    run.add_argument(
+        "--dry-run", action="store_true", help="print the planned requests and send nothing"
+    )
+    run.add_argument(
+        "--allow-production",
+        action="store_true",
+        help="lift the production guard (needs a non-empty [sandbox])",
+    )
+    run.add_argument(
+        "--reference-fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=argparse.SUPPRESS,  # self-tests: switch a fault on in the embedded reference API
+    )
+    run.set_defaults(handler=_handle)
+
+
+def _handle(args: argparse.Namespace) -> int:
+    from conformance.run.runner import RunOptions, execute  # noqa: PLC0415 - keeps --help fast
+
+    return execute(
+        RunOptions(
+            target=args.target,
+            profile=args.profile,
+            seed=args.seed,
+            max_examples=args.max_examples,
+            junit_xml=args.junit_xml,
+            report_json=args.report_json,
+            report_md=args.report_md,
+            hypothesis_db=args.hypothesis_db,
+            only=args.only,
+            dry_run=args.dry_run,
+            allow_production=args.allow_production,
+            reference_faults=tuple(args.reference_fault),
+        )
+    )
