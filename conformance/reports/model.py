@@ -48,6 +48,8 @@ class RunReport:
     retried_429: int = 0
     retried_network: int = 0
     duration_seconds: float = 0.0
+    first_failure_at: int | None = None
+    """Requests judged up to and including the first failing one; None when none failed."""
     aborted: str | None = None
     """Why the run stopped early (unreachable target, budget...); the report is partial."""
     notes: list[str] = field(default_factory=list)
@@ -71,6 +73,7 @@ class RunReport:
                 "retried_429": self.retried_429,
                 "retried_network": self.retried_network,
                 "duration_seconds": round(self.duration_seconds, 3),
+                "first_failure_at": self.first_failure_at,
             },
             "notes": list(self.notes),
         }

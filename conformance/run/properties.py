@@ -23,6 +23,9 @@ from conformance.run.phases import PhaseContext
 __all__ = ["PhaseAborted", "run_property"]
 
 T = TypeVar("T")
+# Requests a property may spend shrinking a failure, beyond its planned examples: staging is
+# rate-limited, and a small-enough example is worth more than the smallest possible one.
+SHRINK_REQUESTS = 200
 Planned = Sequence[tuple[PlannedRequest, Intent]]
 
 
@@ -56,9 +59,13 @@ def run_property(
         return
     last_failure: list[tuple[Exchange, list[ConformanceFailure]]] = []
     progress = context.progress
+    sent = 0
     progress.start(name, max_examples)
 
     def property_body(example: T) -> None:
+        nonlocal sent
+        if last_failure and sent >= max_examples + SHRINK_REQUESTS:
+            raise _ShrinkBudgetSpent
         for planned, intent in plan(example):
             try:
                 exchange = context.exchange(planned, intent)
@@ -67,6 +74,7 @@ def run_property(
                 hypothesis.reject()
             except Exception as exc:
                 raise PhaseAborted(exc) from exc
+            sent += 1
             failures = context.recorder.evaluate(exchange)
             if extra_checks is not None:
                 failures += extra_checks(example, exchange)
@@ -75,12 +83,48 @@ def run_property(
                 last_failure[:] = [(exchange, failures)]
                 raise failures[0]
 
-    test = hypothesis.given(strategy)(property_body)
+    test = _configured(hypothesis.given(strategy)(property_body), context, name, max_examples)
+    suffix = ""
+    try:
+        test()
+    except hypothesis.errors.Flaky:
+        # The server failed once but not when the example was replayed: still a real failure.
+        suffix = " (flaky: did not reproduce on replay)"
+    except (ConformanceFailure, _ShrinkBudgetSpent):
+        pass
+    except PhaseAborted:
+        _record(context, name, last_failure, " (run stopped while shrinking)")
+        raise
+    except hypothesis.errors.Unsatisfiable:
+        context.recorder.notes.append(
+            f"{name}: too few generated requests could be sent safely; widen [sandbox]"
+        )
+    finally:
+        progress.finish()
+    _record(context, name, last_failure, suffix)
+
+
+class _ShrinkBudgetSpent(BaseException):
+    """Shrinking has used its share of requests: report the smallest failure found so far."""
+
+
+def _record(
+    context: PhaseContext,
+    name: str,
+    last_failure: list[tuple[Exchange, list[ConformanceFailure]]],
+    suffix: str,
+) -> None:
+    if last_failure:
+        exchange, failures = last_failure[0]
+        for failure in failures:
+            context.recorder.add(failure, exchange, phase=f"property: {name}{suffix}")
+
+
+def _configured(test: Any, context: PhaseContext, name: str, max_examples: int) -> Any:
     test = hypothesis.settings(
         max_examples=max_examples,
         database=_database(context.database_dir),
         deadline=None,
-        derandomize=False,
         report_multiple_bugs=False,
         print_blob=False,
         suppress_health_check=list(HealthCheck),
@@ -90,26 +134,8 @@ def run_property(
     test = hypothesis.seed(context.seed)(test)
     # One database key per property and target, so replayed failures go back to their own test.
     key = f"{name}@{context.client.target.base_url}".encode()
-    test._hypothesis_internal_add_digest = key  # type: ignore[attr-defined]
-    try:
-        test()
-    except (ConformanceFailure, hypothesis.errors.Flaky) as exc:
-        # Flaky: the server failed once but not when the example was replayed; the failure
-        # is still real, so it is reported with a note instead of being dropped.
-        suffix = (
-            " (flaky: did not reproduce on replay)"
-            if isinstance(exc, hypothesis.errors.Flaky)
-            else ""
-        )
-        if last_failure:
-            exchange, failures = last_failure[0]
-            for failure in failures:
-                context.recorder.add(failure, exchange, phase=f"property: {name}{suffix}")
-    except hypothesis.errors.Unsatisfiable:
-        context.recorder.notes.append(
-            f"{name}: too few generated requests could be sent safely; widen [sandbox]"
-        )
-    progress.finish()
+    test._hypothesis_internal_add_digest = key
+    return test
 
 
 def _database(directory: str | None) -> Any:

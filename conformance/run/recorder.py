@@ -71,6 +71,9 @@ class Recorder:
         self.failed: Counter[str] = Counter()
         self.records: list[FailureRecord] = []
         self.notes: list[str] = []
+        self.exchanges = 0
+        self.first_failure_at: int | None = None
+        """How many exchanges had been judged when the first failure showed (benchmarks)."""
         self._kinds: Counter[tuple[str, str]] = Counter()
 
     def evaluate(self, exchange: Exchange) -> list[ConformanceFailure]:
@@ -78,10 +81,14 @@ class Recorder:
 
         The property phase records only the failure Hypothesis reports after shrinking.
         """
+        self.exchanges += 1
         for clause in applicable_clauses(exchange):
             if self.only is None or clause in self.only:
                 self.checked[clause] += 1
-        return list(iter_failures(exchange, context=self.context, only=self.only))
+        failures = list(iter_failures(exchange, context=self.context, only=self.only))
+        if failures and self.first_failure_at is None:
+            self.first_failure_at = self.exchanges
+        return failures
 
     def check(self, exchange: Exchange, *, phase: str) -> list[ConformanceFailure]:
         """Evaluate ``exchange`` and record its failures."""

@@ -222,6 +222,7 @@ def _run(options: RunOptions, target: Target, out: TextIO) -> int:
     report.clauses = recorder.clause_results([*phase.skipped, *skipped])
     report.failures = list(recorder.records)
     report.notes += recorder.notes
+    report.first_failure_at = recorder.first_failure_at
     report.requests, report.retried_429, report.retried_network = (
         stats.requests,
         stats.retried_429,

@@ -1,0 +1,272 @@
+"""End-to-end runs of ``cf-conformance run`` against servers on 127.0.0.1."""
+
+import base64
+import json
+import socket
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conformance.cli import main
+from conformance.reference import FAULTS, ReferenceServer, write_env_file, write_target_file
+from conformance.reference.target_files import env_values
+from conformance.run.runner import RunOptions, execute
+from support.alternative_server import AlternativeServer
+
+pytestmark = pytest.mark.socket
+
+
+def _clean_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if "sent (" not in line]
+
+
+def test_embedded_default_run_conforms_and_writes_every_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reports = {name: tmp_path / name for name in ("r.json", "r.xml", "r.md")}
+    code = main(
+        [
+            "run",
+            "--profile", "smoke",
+            "--seed", "7",
+            "--report-json", str(reports["r.json"]),
+            "--junit-xml", str(reports["r.xml"]),
+            "--report-md", str(reports["r.md"]),
+        ]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "running against the embedded reference API" in out
+    assert "seed 7" in out
+    for clause in ("C1 ", "C11", "C17", "C20"):
+        assert any(line.startswith(clause) and " PASS " in line for line in out.splitlines())
+    assert "C21     SKIP" in out
+    report = json.loads(reports["r.json"].read_text())
+    assert {"target", "profile", "seed", "passed", "clauses", "failures"} <= set(report)
+    assert report["passed"] is True
+    assert report["seed"] == 7
+    assert len(report["clauses"]) == 21
+    suite = ET.parse(reports["r.xml"]).getroot().find("testsuite")
+    assert suite is not None
+    assert len(suite.findall("testcase")) == 21
+    assert suite.get("failures") == "0"
+    assert "**CONFORMING**" in reports["r.md"].read_text()
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS), ids=str)
+def test_every_reference_fault_is_caught_and_named(fault: str, tmp_path: Path) -> None:
+    report_path = tmp_path / "report.json"
+    options = RunOptions(
+        profile="smoke",
+        seed=11,
+        max_examples=25,
+        reference_faults=(fault,),
+        report_json=report_path,
+    )
+    out = _Capture()
+    assert execute(options, out=out) == 1, out.text
+    report = json.loads(report_path.read_text())
+    clauses = {failure["clause"] for failure in report["failures"]}
+    assert FAULTS[fault].clause in clauses, (FAULTS[fault].clause, clauses)
+
+
+def test_an_independent_conforming_server_passes(tmp_path: Path) -> None:
+    with AlternativeServer() as server:
+        target = tmp_path / "alt.toml"
+        target.write_text(server.target_toml())
+        out = _Capture()
+        options = RunOptions(target=target, profile="smoke", seed=5)
+        assert execute(options, out=out, environ=server.environ()) == 0, out.text
+
+
+def test_no_secret_reaches_any_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A failing run (so failure records, curl reproducers and reports are all written) with a
+    # target file and credentials that come from the environment, as in nightly CI.
+    with ReferenceServer(faults=("problem-as-json",)) as server:
+        target, env_file = tmp_path / "t.toml", tmp_path / "t.env"
+        write_target_file(target, server)
+        write_env_file(env_file, server)
+        environ = env_values(server)
+        writer, no_scope = server.credentials.writer, server.credentials.no_scope
+        secrets = [writer.secret, no_scope.secret]
+        secrets += [
+            base64.b64encode(f"{a.client_id}:{a.secret}".encode()).decode() for a in (writer, no_scope)
+        ]
+        reports = [tmp_path / "r.json", tmp_path / "r.md", tmp_path / "r.xml"]
+        monkey = pytest.MonkeyPatch()
+        for name, value in environ.items():
+            monkey.setenv(name, value)
+        try:
+            code = main(
+                [
+                    "run", "--target", str(target), "--profile", "smoke", "--seed", "3",
+                    "--report-json", str(reports[0]), "--report-md", str(reports[1]),
+                    "--junit-xml", str(reports[2]),
+                ]
+            )  # fmt: skip
+        finally:
+            monkey.undo()
+    captured = capsys.readouterr()
+    assert code == 1
+    outputs = [captured.out, captured.err, *(path.read_text() for path in reports)]
+    assert "Basic [REDACTED]" in captured.out
+    for secret in secrets:
+        for text in outputs:
+            assert secret not in text
+
+
+def test_dry_run_sends_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with _Listener() as listener:
+        target = _target_file(tmp_path, f"http://127.0.0.1:{listener.port}")
+        code = main(["run", "--target", str(target), "--dry-run", "--seed", "1"])
+        assert code == 0
+        assert listener.connections() == 0
+    out = capsys.readouterr().out
+    assert "dry run: nothing is sent" in out
+    assert "auth: wrong secret" in out
+    assert "Authorization" in out
+    assert "s3cret-value" not in out
+
+
+def test_production_host_is_refused_before_anything_is_sent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    attempts: list[object] = []
+
+    def no_connect(*args: object, **kwargs: object) -> None:
+        attempts.append(args)
+        raise AssertionError("a connection was attempted")
+
+    monkeypatch.setattr(socket, "create_connection", no_connect)
+    monkeypatch.setattr(socket.socket, "connect", no_connect)
+    target = _target_file(tmp_path, "https://portal.contraforce.com")
+    assert main(["run", "--target", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "looks like production: portal.contraforce.com is the production portal" in err
+    assert "--allow-production" in err
+    assert attempts == []
+
+
+def test_allow_production_needs_a_sandbox(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = _target_file(tmp_path, "https://prod.platform.contraforce.com", sandbox=False)
+    assert main(["run", "--target", str(target), "--allow-production"]) == 2
+    assert "--allow-production needs a non-empty [sandbox]" in capsys.readouterr().err
+
+
+def test_unreachable_target_exits_3_quickly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "r.json"
+    target = _target_file(tmp_path, "http://127.0.0.1:9")
+    started = time.monotonic()
+    assert main(["run", "--target", str(target), "--report-json", str(report)]) == 3
+    assert time.monotonic() - started < 30
+    assert "127.0.0.1 is unreachable at preflight (ConnectError" in capsys.readouterr().out
+    assert json.loads(report.read_text())["aborted"].startswith("127.0.0.1 is unreachable")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("base_url = 3\n", "t.toml: base_url: must be a string", id="broken-base-url"),
+        pytest.param(
+            'base_url = "https://s.example.com"\n[auth.writer]\nclient_id_env = "NOPE_ID"\n'
+            'client_secret_env = "NOPE_SECRET"\n',
+            "environment variable NOPE_ID is not set (export NOPE_ID=... before the run)",
+            id="missing-variable",
+        ),
+    ],
+)
+def test_configuration_errors_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    target = tmp_path / "t.toml"
+    target.write_text(text)
+    assert main(["run", "--target", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_only_limits_the_clauses(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--profile", "smoke", "--max-examples", "3", "--only", "c11,C17"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("C11") and " PASS " in line for line in lines)
+    assert any(line.startswith("C5 ") and "not in --only" in line for line in lines)
+
+
+def test_unknown_clause_in_only_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as excinfo:
+        main(["run", "--only", "C99"])
+    assert excinfo.value.code == 2
+    assert "unknown clause id(s) C99" in capsys.readouterr().err
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+class _Capture:
+    """A text stream for ``execute(out=...)`` that is not a terminal."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def text(self) -> str:
+        return "\n".join(_clean_lines("".join(self.parts)))
+
+
+def _target_file(tmp_path: Path, base_url: str, *, sandbox: bool = True) -> Path:
+    text = (
+        f'base_url = "{base_url}"\n[auth.writer]\nclient_id_env = "T_ID"\n'
+        'client_secret_env = "T_SECRET"\n'
+    )
+    if sandbox:
+        text += '[sandbox]\nwritable = [{ id = "INC-1", workspace = "w1" }]\n'
+    path = tmp_path / "target.toml"
+    path.write_text(text)
+    pytest.MonkeyPatch().context()
+    import os
+
+    os.environ.setdefault("T_ID", "client-id")
+    os.environ.setdefault("T_SECRET", "s3cret-value")
+    return path
+
+
+class _Listener:
+    """A bare TCP listener that counts connection attempts (for 'nothing was sent')."""
+
+    def __enter__(self) -> "_Listener":
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.setblocking(False)
+        self.port = self.sock.getsockname()[1]
+        return self
+
+    def connections(self) -> int:
+        count = 0
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except BlockingIOError:
+                return count
+            conn.close()
+            count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self.sock.close()
