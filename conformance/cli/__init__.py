@@ -6,14 +6,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from conformance.cli import spec_commands
+from conformance.cli import run_command, serve_command, spec_commands
 from conformance.exit_codes import ExitCode
 
 __all__ = ["build_parser", "main"]
 
 # Each module contributes its sub-commands through ``register(subparsers)``; the parsed
 # namespace carries the handler as ``handler``.
-COMMAND_MODULES = (spec_commands,)
+COMMAND_MODULES = (run_command, spec_commands, serve_command)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -20,6 +20,7 @@ from conformance.run.target import Target
 __all__ = [
     "ClientStats",
     "PlannedRequest",
+    "StillThrottled",
     "TargetClient",
     "TargetUnreachable",
     "WriteBudgetExceeded",
@@ -31,6 +32,10 @@ MAX_429_RETRIES = 3
 
 class TargetUnreachable(RuntimeError):
     """The target did not answer after the allowed retries (exit code 3)."""
+
+
+class StillThrottled(RuntimeError):
+    """The target kept answering 429 after the allowed retries; the request is given up."""
 
 
 class WriteBudgetExceeded(RuntimeError):
@@ -57,6 +62,7 @@ class ClientStats:
     writes: int = 0
     retried_429: int = 0
     retried_network: int = 0
+    given_up_429: int = 0
     throttled_seconds: float = 0.0
 
     @property
@@ -131,7 +137,11 @@ class TargetClient:
                 self.stats.retried_network += 1
                 self._sleep(min(0.5 * 2 ** (network_failures - 1), 8.0))
                 continue
-            if response.status_code == 429 and throttled < MAX_429_RETRIES:
+            if response.status_code == 429:
+                if throttled == MAX_429_RETRIES:
+                    # A 429 is the target protecting itself, not an answer to judge.
+                    self.stats.given_up_429 += 1
+                    raise StillThrottled(f"still 429 after {throttled} retries")
                 throttled += 1
                 self.stats.retried_429 += 1
                 delay = retry_after_seconds(response.headers.get("Retry-After"), self._now_http())

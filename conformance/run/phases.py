@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from conformance.checks import Exchange, Intent, Request
 from conformance.reports import Progress
-from conformance.run.client import PlannedRequest, TargetClient
+from conformance.run.client import PlannedRequest, StillThrottled, TargetClient
 from conformance.run.probes import Probe
 from conformance.run.recorder import Recorder
 
@@ -39,7 +39,11 @@ class PhaseContext:
 def run_probes(context: PhaseContext, probes: list[Probe]) -> None:
     context.progress.start("probes", len(probes))
     for probe in probes:
-        exchange = context.exchange(probe.request, probe.intent)
+        try:
+            exchange = context.exchange(probe.request, probe.intent)
+        except StillThrottled:
+            context.progress.advance()
+            continue
         failures = context.recorder.check(exchange, phase=f"probe: {probe.name}")
         context.progress.advance(failures=len(failures))
     context.progress.finish()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase, InMemoryExampleDatabase
 
 from conformance.checks import ConformanceFailure, Exchange, Intent
-from conformance.run.client import PlannedRequest
+from conformance.run.client import PlannedRequest, StillThrottled
 from conformance.run.guard import WriteDisciplineError
 from conformance.run.phases import PhaseContext
 
@@ -69,8 +69,9 @@ def run_property(
         for planned, intent in plan(example):
             try:
                 exchange = context.exchange(planned, intent)
-            except WriteDisciplineError:
-                # A generated id outside the sandbox is never sent; the example is discarded.
+            except (WriteDisciplineError, StillThrottled):
+                # A generated id outside the sandbox is never sent, and a request the target
+                # kept throttling has no answer to judge: either way the example is discarded.
                 hypothesis.reject()
             except Exception as exc:
                 raise PhaseAborted(exc) from exc

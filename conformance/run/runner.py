@@ -228,6 +228,11 @@ def _run(options: RunOptions, target: Target, out: TextIO) -> int:
         stats.retried_429,
         stats.retried_network,
     )
+    if stats.given_up_429:
+        report.notes.append(
+            f"{stats.given_up_429} request(s) were still throttled (429) after retries "
+            "and were not judged"
+        )
     if stats.share_429 > target.limits.max_429_share:
         report.failures.append(
             _rate_limit_failure(stats.share_429, target.limits.max_429_share, seed)

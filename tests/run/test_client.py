@@ -6,6 +6,7 @@ import pytest
 
 from conformance.run.client import (
     PlannedRequest,
+    StillThrottled,
     TargetClient,
     TargetUnreachable,
     WriteBudgetExceeded,
@@ -74,8 +75,10 @@ def test_429_is_waited_for_and_retried() -> None:
 def test_429_retries_are_bounded() -> None:
     fake = FakeTime()
     client = _client(lambda r: httpx.Response(429, headers={"Retry-After": "0"}), fake)
-    assert client.send(_post([])).status_code == 429
+    with pytest.raises(StillThrottled, match="still 429 after 3 retries"):
+        client.send(_post([]))
     assert client.stats.retried_429 == 3
+    assert client.stats.given_up_429 == 1
 
 
 def test_network_errors_are_retried_with_backoff_then_unreachable() -> None:

@@ -8,12 +8,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from support.alternative_server import AlternativeServer
 
 from conformance.cli import main
 from conformance.reference import FAULTS, ReferenceServer, write_env_file, write_target_file
 from conformance.reference.target_files import env_values
 from conformance.run.runner import RunOptions, execute
-from support.alternative_server import AlternativeServer
 
 pytestmark = pytest.mark.socket
 
@@ -92,7 +92,8 @@ def test_no_secret_reaches_any_output(tmp_path: Path, capsys: pytest.CaptureFixt
         writer, no_scope = server.credentials.writer, server.credentials.no_scope
         secrets = [writer.secret, no_scope.secret]
         secrets += [
-            base64.b64encode(f"{a.client_id}:{a.secret}".encode()).decode() for a in (writer, no_scope)
+            base64.b64encode(f"{a.client_id}:{a.secret}".encode()).decode()
+            for a in (writer, no_scope)
         ]
         reports = [tmp_path / "r.json", tmp_path / "r.md", tmp_path / "r.xml"]
         monkey = pytest.MonkeyPatch()

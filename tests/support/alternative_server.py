@@ -29,7 +29,10 @@ from conformance.openapi.schemas import component_validator
 from conformance.sandbox import Incident, Sandbox
 
 MAX_ITEMS = 50
-WORKSPACES = ("ws-alpha", "ws-beta", "ws-gamma")
+SANDBOX = Sandbox(
+    writable=(Incident("A-1", "ws-alpha"), Incident("A-2", "ws-alpha"), Incident("B-1", "ws-beta")),
+    foreign=(Incident("G-1", "ws-gamma"), Incident("G-2", "ws-gamma")),
+)
 
 
 @dataclass
@@ -160,7 +163,8 @@ class AlternativeServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        assert self._server is not None and self._thread is not None
+        assert self._server is not None
+        assert self._thread is not None
         self._server.should_exit = True
         self._thread.join(timeout=10)
 

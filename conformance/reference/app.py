@@ -1,0 +1,72 @@
+"""``create_app``: one reference API instance, conforming or with faults switched on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+
+from conformance.reference.accounts import Credentials, generate_credentials
+from conformance.reference.body import RequestValidator
+from conformance.reference.fault_layer import FaultLayer
+from conformance.reference.faults import FaultContext, resolve_faults
+from conformance.reference.handlers import http_exception_problem, internal_error_problem, routes
+from conformance.reference.state import ReferenceState, Settings
+from conformance.reference.store import seed_store
+from conformance.reference.worker import UpdateWorker
+
+__all__ = ["create_app", "reference_state"]
+
+
+def create_app(
+    *,
+    credentials: Credentials | None = None,
+    faults: Iterable[str] = (),
+    max_items: int = 100,
+) -> Starlette:
+    """A fresh app with its own seeded store; ``credentials`` default to newly generated ones.
+
+    ``faults`` names entries of ``FAULTS``; an unknown name raises ``ValueError``.
+    """
+    if max_items < 1:
+        raise ValueError(f"max_items must be at least 1, got {max_items}")
+    chosen = resolve_faults(faults)
+    settings = Settings(max_items=max_items)
+    for fault in chosen:
+        if fault.settings is not None:
+            settings = fault.settings(settings)
+    store = seed_store()
+    state = ReferenceState(
+        settings=settings,
+        credentials=credentials or generate_credentials(),
+        store=store,
+        worker=UpdateWorker(store),
+        validator=RequestValidator(),
+    )
+    # The first fault listed is the outermost layer.
+    layers = [
+        Middleware(FaultLayer, hooks=fault.hooks, context=FaultContext(state))
+        for fault in chosen
+        if fault.hooks.on_request is not None or fault.hooks.on_response is not None
+    ]
+    app = Starlette(
+        routes=routes(),
+        middleware=layers,
+        exception_handlers={
+            HTTPException: http_exception_problem,
+            Exception: internal_error_problem,
+        },
+    )
+    # "/bulk-update/" is another, unknown path: a 404 problem, not a redirect.
+    app.router.redirect_slashes = False
+    app.state.reference = state
+    app.state.faults = tuple(fault.name for fault in chosen)
+    return app
+
+
+def reference_state(app: Starlette) -> ReferenceState:
+    """The store, worker, accounts and sandbox behind an app made by ``create_app``."""
+    state: ReferenceState = app.state.reference
+    return state

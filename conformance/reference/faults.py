@@ -1,0 +1,572 @@
+"""Injectable faults: realistic bugs, each breaking one contract clause, for the suite's self-tests.
+
+A fault never touches the conforming handlers. It is either a ``FaultLayer`` (an ASGI
+middleware that rewrites the request or the response of one exchange) or a change to the
+app's ``Settings`` (a wrong constant, as a real bug would have). ``create_app(faults=[...])``
+switches them on per app instance.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from functools import cache
+from typing import Any
+
+from starlette.responses import Response
+
+from conformance.openapi import BULK_UPDATE_PATH, corrected_document
+from conformance.reference.accounts import READ_SCOPE
+from conformance.reference.body import BodyError, batch_errors, parse_body
+from conformance.reference.fault_layer import BufferedRequest, BufferedResponse, FaultHooks
+from conformance.reference.responses import (
+    JSON_MEDIA_TYPE,
+    PROBLEM_MEDIA_TYPE,
+    problem_response,
+)
+from conformance.reference.state import ReferenceState, Settings
+
+__all__ = ["FAULTS", "Fault", "FaultContext", "resolve_faults"]
+
+
+@dataclass
+class FaultContext:
+    """Handed to a fault's hooks: the app's state, and memory private to this app instance."""
+
+    state: ReferenceState
+    memory: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    clause: str
+    description: str
+    """The bug it imitates, and what a client sees."""
+    hooks: FaultHooks = field(default_factory=FaultHooks)
+    settings: Callable[[Settings], Settings] | None = None
+
+
+Document = dict[str, Any]
+# Rewrites edit the document in place; whatever they return is ignored.
+Rewrite = Callable[[Document, BufferedRequest, FaultContext], object]
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _is_bulk(request: BufferedRequest) -> bool:
+    return request.method == "POST" and request.path == BULK_UPDATE_PATH
+
+
+def _request_items(request: BufferedRequest) -> list[Mapping[str, Any]]:
+    body = request.json()
+    items = body.get("items") if isinstance(body, dict) else None
+    return [item for item in items or () if isinstance(item, dict)]
+
+
+def _on_success(rewrite: Rewrite, *, bulk_only: bool = False) -> FaultHooks:
+    def hook(
+        request: BufferedRequest, response: BufferedResponse, context: Any
+    ) -> BufferedResponse:
+        document = response.json()
+        if (
+            200 <= response.status < 300
+            and response.media_type == JSON_MEDIA_TYPE
+            and isinstance(document, dict)
+            and (_is_bulk(request) or not bulk_only)
+        ):
+            rewrite(document, request, context)
+            response.set_json(document)
+        return response
+
+    return FaultHooks(on_response=hook)
+
+
+def _on_outcome(rewrite: Rewrite) -> FaultHooks:
+    """Rewrites the ``data`` of a 200 bulk-update answer."""
+
+    def on_data(document: Document, request: BufferedRequest, context: FaultContext) -> None:
+        data = document.get("data")
+        if isinstance(data, dict):
+            data.setdefault("accepted", [])
+            data.setdefault("forbidden", [])
+            rewrite(data, request, context)
+
+    return _on_success(on_data, bulk_only=True)
+
+
+def _on_problem(
+    rewrite: Callable[[BufferedResponse, Document], object], statuses: Iterable[int] = ()
+) -> FaultHooks:
+    wanted = frozenset(statuses)
+
+    def hook(
+        request: BufferedRequest, response: BufferedResponse, context: Any
+    ) -> BufferedResponse:
+        document = response.json()
+        if (
+            response.media_type == PROBLEM_MEDIA_TYPE
+            and isinstance(document, dict)
+            and (not wanted or response.status in wanted)
+        ):
+            rewrite(response, document)
+            response.set_json(document)
+        return response
+
+    return FaultHooks(on_response=hook)
+
+
+def _buffered(response: Response) -> BufferedResponse:
+    return BufferedResponse(
+        status=response.status_code, headers=list(response.raw_headers), body=bytes(response.body)
+    )
+
+
+def _crash(request: BufferedRequest) -> BufferedResponse:
+    """What the server's own exception handler makes of an unhandled exception."""
+    detail = "an unexpected error occurred"
+    return _buffered(problem_response(500, "INTERNAL_ERROR", detail, instance=request.path))
+
+
+def _crash_when(predicate: Callable[[BufferedRequest], bool]) -> FaultHooks:
+    """A 500 where the conforming server answers 400: past authentication, on this input."""
+
+    def hook(
+        request: BufferedRequest, response: BufferedResponse, context: Any
+    ) -> BufferedResponse:
+        if _is_bulk(request) and response.status == 400 and predicate(request):
+            return _crash(request)
+        return response
+
+    return FaultHooks(on_response=hook)
+
+
+def _timestamp_in(offset_hours: int, *, with_offset: bool = True) -> str:
+    zone = timezone(timedelta(hours=offset_hours))
+    text = datetime.now(zone).strftime("%Y-%m-%dT%H:%M:%S.%f") + "0"
+    return text + (f"+{offset_hours:02d}:00" if with_offset else "")
+
+
+def _stamp_everywhere(stamp: Callable[[], str]) -> FaultHooks:
+    def hook(
+        request: BufferedRequest, response: BufferedResponse, context: Any
+    ) -> BufferedResponse:
+        document = response.json()
+        if not isinstance(document, dict):
+            return response
+        meta = document.get("meta")
+        if isinstance(meta, dict) and "timestamp" in meta:
+            meta["timestamp"] = stamp()
+        if response.media_type == PROBLEM_MEDIA_TYPE and "timestamp" in document:
+            document["timestamp"] = stamp()
+        response.set_json(document)
+        return response
+
+    return FaultHooks(on_response=hook)
+
+
+@cache
+def _enum_fields() -> dict[str, frozenset[Any]]:
+    """Each ``UpdateIncidentRequest`` property whose schema is (or wraps) an enum."""
+    schemas = corrected_document()["components"]["schemas"]
+    fields: dict[str, frozenset[Any]] = {}
+    for name, schema in schemas["UpdateIncidentRequest"]["properties"].items():
+        for branch in [schema, *schema.get("oneOf", [])]:
+            target = branch.get("$ref", "").rpartition("/")[2]
+            if "enum" in schemas.get(target, {}):
+                fields[name] = frozenset(schemas[target]["enum"])
+    return fields
+
+
+# --- faults whose logic needs more than a line --------------------------------------------
+
+
+def _drop_unknown_enums(request: BufferedRequest, context: Any) -> BufferedRequest:
+    body = request.json()
+    items = body.get("items") if isinstance(body, dict) else None
+    if not _is_bulk(request) or not isinstance(items, list):
+        return request
+    fields = _enum_fields()
+    for item in items:
+        for name, members in fields.items():
+            value = item.get(name) if isinstance(item, dict) else None
+            if isinstance(value, str) and value not in members:
+                del item[name]
+    request.body = _json_bytes(body)
+    return request
+
+
+def _json_bytes(document: Any) -> bytes:
+    response = BufferedResponse(status=200, headers=[], body=b"")
+    response.set_json(document)
+    return response.body
+
+
+def _fill_in_empty_secret(request: BufferedRequest, context: Any) -> BufferedRequest:
+    scheme, _, parameter = (request.header("authorization") or "").partition(" ")
+    if scheme.lower() != "basic":
+        return request
+    try:
+        client_id, _, secret = base64.b64decode(parameter, validate=True).decode().partition(":")
+    except (binascii.Error, ValueError):
+        return request
+    for account in context.state.credentials.accounts:
+        if not secret and account.client_id == client_id:
+            pair = f"{account.client_id}:{account.secret}".encode()
+            request.set_header("authorization", "Basic " + base64.b64encode(pair).decode())
+    return request
+
+
+def _unauthenticated_as_403(response: BufferedResponse, problem: Document) -> None:
+    response.status = 403
+    response.set_header("www-authenticate", None)
+    problem.update(status=403, title="Forbidden", code="FORBIDDEN")
+
+
+def _validate_before_auth(
+    request: BufferedRequest, response: BufferedResponse, context: Any
+) -> BufferedResponse:
+    if not _is_bulk(request) or response.status != 401 or request.body is None:
+        return response
+    state: ReferenceState = context.state
+    try:
+        body = parse_body(request.header("content-type"), request.body)
+    except BodyError as exc:
+        return _buffered(problem_response(400, "BAD_REQUEST", str(exc), instance=request.path))
+    items = body.value.get("items") if isinstance(body.value, dict) else None
+    errors = batch_errors(items, state.settings.max_items) if isinstance(items, list) else {}
+    errors = errors or (state.validator.errors(body.value) if body.present else {})
+    if not errors:
+        return response
+    detail = "the request body is invalid"
+    return _buffered(
+        problem_response(400, "VALIDATION_ERROR", detail, instance=request.path, errors=errors)
+    )
+
+
+def _truncate_batch(request: BufferedRequest, context: Any) -> BufferedRequest:
+    body = request.json()
+    cap = context.state.settings.max_items
+    if _is_bulk(request) and isinstance(body, dict) and isinstance(body.get("items"), list):
+        body["items"] = body["items"][:cap]
+        request.body = _json_bytes(body)
+    return request
+
+
+def _repeat_duplicates(data: Document, request: BufferedRequest, context: FaultContext) -> None:
+    accepted = set(data["accepted"])
+    ids = [item.get("id") for item in _request_items(request)]
+    data["accepted"] = [incident_id for incident_id in ids if incident_id in accepted]
+
+
+def _leak_previous(data: Document, request: BufferedRequest, context: FaultContext) -> None:
+    requested = {item.get("id") for item in _request_items(request)}
+    previous: list[str] = context.memory.get("accepted", [])
+    context.memory["accepted"] = list(data["accepted"])
+    data["accepted"].extend(i for i in previous if i not in requested)
+
+
+def _move_forbidden(
+    should_accept: Callable[[Mapping[str, Any], FaultContext], bool], *, keep: bool = False
+) -> Callable[[Document, BufferedRequest, FaultContext], None]:
+    def rewrite(data: Document, request: BufferedRequest, context: FaultContext) -> None:
+        moved = [f for f in data["forbidden"] if isinstance(f, dict) and should_accept(f, context)]
+        data["accepted"].extend(entry["incidentId"] for entry in moved)
+        if not keep:
+            data["forbidden"] = [f for f in data["forbidden"] if f not in moved]
+
+    return rewrite
+
+
+def _is_unknown(entry: Mapping[str, Any], context: FaultContext) -> bool:
+    return context.state.store.workspace_of(str(entry.get("incidentId"))) is None
+
+
+def _is_writable(entry: Mapping[str, Any], context: FaultContext) -> bool:
+    return context.state.sandbox.is_writable(str(entry.get("incidentId")))
+
+
+def _is_foreign_with_own_workspace(entry: Mapping[str, Any], context: FaultContext) -> bool:
+    incident_id = str(entry.get("incidentId"))
+    home = context.state.store.workspace_of(incident_id)
+    return (
+        home is not None
+        and not context.state.sandbox.is_writable(incident_id)
+        and entry.get("workspaceId") == home
+    )
+
+
+def _own_workspace_instead_of_hint(
+    data: Document, request: BufferedRequest, context: FaultContext
+) -> None:
+    for entry in data["forbidden"]:
+        entry["workspaceId"] = context.state.store.workspace_of(str(entry.get("incidentId")))
+
+
+def _set_success(path: tuple[str, str], value: Any) -> Rewrite:
+    def rewrite(document: Document, request: BufferedRequest, context: FaultContext) -> None:
+        parent = document.get(path[0])
+        if isinstance(parent, dict):
+            parent[path[1]] = value
+
+    return rewrite
+
+
+def _serve_success_as_text(
+    request: BufferedRequest, response: BufferedResponse, context: Any
+) -> BufferedResponse:
+    if 200 <= response.status < 300 and response.media_type == JSON_MEDIA_TYPE:
+        response.set_header("content-type", "text/plain; charset=utf-8")
+    return response
+
+
+def _legacy_envelope(response: BufferedResponse, problem: Document) -> None:
+    legacy = {"error": {"code": problem.get("code"), "message": problem.get("detail")}}
+    problem.clear()
+    problem.update(legacy)
+    response.set_header("content-type", JSON_MEDIA_TYPE)
+
+
+def _errors_as_list(response: BufferedResponse, problem: Document) -> None:
+    errors = problem.get("errors")
+    if isinstance(errors, dict):
+        problem["errors"] = [f"{path}: {m}" for path, msgs in errors.items() for m in msgs]
+
+
+def _detail_as_list(response: BufferedResponse, problem: Document) -> None:
+    errors = problem.get("errors")
+    if isinstance(errors, dict):
+        problem["detail"] = [m for messages in errors.values() for m in messages]
+
+
+def _only_code(code: str, change: Callable[[Document], None]) -> Callable[..., None]:
+    def rewrite(response: BufferedResponse, problem: Document) -> None:
+        if problem.get("code") == code:
+            change(problem)
+
+    return rewrite
+
+
+def _items_have_null_id(request: BufferedRequest) -> bool:
+    body = request.json()
+    items = body.get("items") if isinstance(body, dict) else None
+    return isinstance(items, list) and any(
+        isinstance(item, dict) and "id" in item and item["id"] is None for item in items
+    )
+
+
+def _body_is_array(request: BufferedRequest) -> bool:
+    return isinstance(request.json(), list)
+
+
+# --- the registry ---------------------------------------------------------------------------
+
+_ALL = (
+    Fault(
+        "no-meta",
+        "C1",
+        "A handler builds its success envelope by hand and leaves out `meta`.",
+        _on_success(lambda doc, req, ctx: doc.pop("meta", None)),
+    ),
+    Fault(
+        "success-as-text",
+        "C1",
+        "The success body is written straight to the stream, so it goes out as text/plain.",
+        FaultHooks(on_response=_serve_success_as_text),
+    ),
+    Fault(
+        "missing-request-id",
+        "C2",
+        "`meta.requestId` is copied from a gateway header that is not set, so it is empty.",
+        _on_success(_set_success(("meta", "requestId"), "")),
+    ),
+    Fault(
+        "local-timestamp",
+        "C3",
+        "Timestamps are formatted in the server's local time zone (+02:00), not UTC.",
+        _stamp_everywhere(lambda: _timestamp_in(2)),
+    ),
+    Fault(
+        "naive-timestamp",
+        "C3",
+        "Timestamps come from a DateTime of unspecified kind: no offset, so not RFC 3339.",
+        _stamp_everywhere(lambda: _timestamp_in(0, with_offset=False)),
+    ),
+    Fault(
+        "problem-as-json",
+        "C5",
+        "Problems are serialised by the default JSON formatter: application/json.",
+        _on_problem(lambda response, doc: response.set_header("content-type", JSON_MEDIA_TYPE)),
+    ),
+    Fault(
+        "legacy-error-envelope",
+        "C5",
+        'Errors use the v1 envelope {"error": {"code", "message"}} as application/json.',
+        _on_problem(_legacy_envelope),
+    ),
+    Fault(
+        "status-mismatch",
+        "C6",
+        "The problem factory hard-codes `status: 400`, whatever the HTTP status is.",
+        _on_problem(lambda response, doc: doc.update(status=400)),
+    ),
+    Fault(
+        "missing-code",
+        "C7",
+        "The authentication layer writes its problems without the `code` extension.",
+        _on_problem(lambda response, doc: doc.pop("code", None), statuses=(401, 403)),
+    ),
+    Fault(
+        "wrong-code",
+        "C7",
+        "A shifted exception-to-code table labels validation failures `NOT_FOUND`.",
+        _on_problem(_only_code("VALIDATION_ERROR", lambda doc: doc.update(code="NOT_FOUND"))),
+    ),
+    Fault(
+        "problem-without-trace",
+        "C8",
+        "Problems come from the framework's default factory: no `requestId`, no `timestamp`.",
+        _on_problem(lambda response, doc: [doc.pop(k, None) for k in ("requestId", "timestamp")]),
+    ),
+    Fault(
+        "validation-without-errors",
+        "C9",
+        "A VALIDATION_ERROR problem drops the `errors` map, so the client cannot tell which field.",
+        _on_problem(_only_code("VALIDATION_ERROR", lambda doc: doc.pop("errors", None))),
+    ),
+    Fault(
+        "errors-as-list",
+        "C9",
+        '`errors` is a flat list of "path: message" strings instead of a map of lists.',
+        _on_problem(_errors_as_list),
+    ),
+    Fault(
+        "detail-as-list",
+        "C10",
+        "A validation problem's `detail` is the list of messages instead of a string.",
+        _on_problem(_detail_as_list),
+    ),
+    Fault(
+        "accept-unknown-enum",
+        "C11",
+        "A lenient deserialiser drops enum strings it does not know, so the item gets a 200.",
+        FaultHooks(on_request=_drop_unknown_enums),
+    ),
+    Fault(
+        "empty-secret-accepted",
+        "C12",
+        "Basic `clientId:` with an empty secret skips the secret comparison and is let in.",
+        FaultHooks(on_request=_fill_in_empty_secret),
+    ),
+    Fault(
+        "unauthenticated-as-403",
+        "C12",
+        "Failed authentication is answered 403 instead of 401, without WWW-Authenticate.",
+        _on_problem(_unauthenticated_as_403, statuses=(401,)),
+    ),
+    Fault(
+        "validate-before-auth",
+        "C13",
+        "Model validation runs before authentication: an anonymous invalid body gets a 400.",
+        FaultHooks(on_response=_validate_before_auth),
+    ),
+    Fault(
+        "no-scope-accepted",
+        "C14",
+        "The endpoint demands `incidents:read` (copied from the GET route) instead of write.",
+        settings=lambda settings: replace(settings, write_scope=READ_SCOPE),
+    ),
+    Fault(
+        "500-on-null-id",
+        "C15",
+        'An item with `"id": null` passes model binding and crashes the handler: 500.',
+        _crash_when(_items_have_null_id),
+    ),
+    Fault(
+        "500-on-non-object-body",
+        "C15",
+        "A JSON array body is cast to the request object and crashes the handler: 500.",
+        _crash_when(_body_is_array),
+    ),
+    Fault(
+        "drop-unknown-ids",
+        "C16",
+        "Ids that match no incident are silently dropped instead of answered as forbidden.",
+        _on_outcome(
+            lambda data, req, ctx: data.update(
+                forbidden=[f for f in data["forbidden"] if not _is_unknown(f, ctx)]
+            )
+        ),
+    ),
+    Fault(
+        "cap-truncates",
+        "C16",
+        "A batch over the cap is cut to its first `max_items` items and answered 200.",
+        FaultHooks(on_request=_truncate_batch),
+    ),
+    Fault(
+        "duplicate-accepted",
+        "C17",
+        "`accepted` is built per item, not per distinct id: a duplicated id appears twice.",
+        _on_outcome(_repeat_duplicates),
+    ),
+    Fault(
+        "both-lists",
+        "C17",
+        "Writable incidents refused for a wrong workspace hint are also listed as accepted.",
+        _on_outcome(_move_forbidden(_is_writable, keep=True)),
+    ),
+    Fault(
+        "leak-previous-id",
+        "C17",
+        "A result list reused across requests: the previous answer's accepted ids leak in.",
+        _on_outcome(_leak_previous),
+    ),
+    Fault(
+        "forbidden-wrong-workspace",
+        "C19",
+        "A forbidden entry names the incident's own workspace, not the one the request named.",
+        _on_outcome(_own_workspace_instead_of_hint),
+    ),
+    Fault(
+        "empty-reason",
+        "C19",
+        "Forbidden entries carry an empty `reason`.",
+        _on_outcome(lambda data, req, ctx: [f.update(reason="") for f in data["forbidden"]]),
+    ),
+    Fault(
+        "accept-foreign",
+        "C20",
+        "The workspace-role check is skipped: a foreign incident is accepted (auth bypass).",
+        _on_outcome(_move_forbidden(_is_foreign_with_own_workspace)),
+    ),
+    Fault(
+        "accept-unknown-id",
+        "C20",
+        "An id that matches no incident is assumed to be in the caller's workspace: accepted.",
+        _on_outcome(_move_forbidden(_is_unknown)),
+    ),
+    Fault(
+        "ignore-workspace-hint",
+        "C20",
+        "The request's workspace is ignored: a writable incident named with another is accepted.",
+        _on_outcome(_move_forbidden(_is_writable)),
+    ),
+)
+
+FAULTS: Mapping[str, Fault] = {fault.name: fault for fault in _ALL}
+
+
+def resolve_faults(names: Iterable[str]) -> tuple[Fault, ...]:
+    """The faults named, in order; ``ValueError`` lists the valid names for an unknown one."""
+    resolved = []
+    for name in names:
+        if name not in FAULTS:
+            valid = ", ".join(sorted(FAULTS))
+            raise ValueError(f"unknown fault {name!r}; valid faults: {valid}")
+        resolved.append(FAULTS[name])
+    return tuple(dict.fromkeys(resolved))

@@ -1,0 +1,124 @@
+"""The target file (TOML) and env file (dotenv) that point the runner at a reference server.
+
+The target file holds only the *names* of the variables that carry the secrets; the values go
+to the env file alone, which is written readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from conformance.reference.accounts import Credentials
+from conformance.sandbox import Incident, Sandbox
+
+__all__ = [
+    "DEFAULT_ENV_NAMES",
+    "EnvNames",
+    "env_file_text",
+    "env_values",
+    "target_file_text",
+    "write_env_file",
+    "write_target_file",
+]
+
+
+@dataclass(frozen=True)
+class EnvNames:
+    writer_client_id: str = "CF_WRITER_CLIENT_ID"
+    writer_client_secret: str = "CF_WRITER_CLIENT_SECRET"
+    no_scope_client_id: str = "CF_NO_SCOPE_CLIENT_ID"
+    no_scope_client_secret: str = "CF_NO_SCOPE_CLIENT_SECRET"
+
+
+DEFAULT_ENV_NAMES = EnvNames()
+
+
+class ServesTarget(Protocol):
+    """What the writers need from a running server (``ReferenceServer`` has it)."""
+
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def sandbox(self) -> Sandbox: ...
+    @property
+    def credentials(self) -> Credentials: ...
+
+    max_items: int
+
+
+def _string(value: str) -> str:
+    # A JSON string of printable ASCII is a valid TOML basic string.
+    return json.dumps(value, ensure_ascii=True)
+
+
+def _incidents(incidents: Iterable[Incident]) -> str:
+    rows = [f"  {{ id = {_string(i.id)}, workspace = {_string(i.workspace)} }}," for i in incidents]
+    return "[\n" + "\n".join(rows) + "\n]" if rows else "[]"
+
+
+def target_file_text(server: ServesTarget, env_names: EnvNames = DEFAULT_ENV_NAMES) -> str:
+    return "\n".join(
+        [
+            'name = "reference"',
+            f"base_url = {_string(server.base_url)}",
+            "",
+            "[auth.writer]",
+            'scheme = "basic"',
+            f"client_id_env = {_string(env_names.writer_client_id)}",
+            f"client_secret_env = {_string(env_names.writer_client_secret)}",
+            "",
+            "[auth.no_scope]",
+            'scheme = "basic"',
+            f"client_id_env = {_string(env_names.no_scope_client_id)}",
+            f"client_secret_env = {_string(env_names.no_scope_client_secret)}",
+            "",
+            "[sandbox]",
+            f"writable = {_incidents(server.sandbox.writable)}",
+            f"foreign = {_incidents(server.sandbox.foreign)}",
+            "",
+            "[limits]",
+            f"max_items = {int(server.max_items)}",
+            "",
+        ]
+    )
+
+
+def env_values(server: ServesTarget, env_names: EnvNames = DEFAULT_ENV_NAMES) -> dict[str, str]:
+    """The variables the target file names, with this server's credentials."""
+    writer, no_scope = server.credentials.writer, server.credentials.no_scope
+    return {
+        env_names.writer_client_id: writer.client_id,
+        env_names.writer_client_secret: writer.secret,
+        env_names.no_scope_client_id: no_scope.client_id,
+        env_names.no_scope_client_secret: no_scope.secret,
+    }
+
+
+def env_file_text(server: ServesTarget, env_names: EnvNames = DEFAULT_ENV_NAMES) -> str:
+    # Generated ids and secrets are URL-safe base64 and hex: no quoting is needed.
+    return "".join(f"{name}={value}\n" for name, value in env_values(server, env_names).items())
+
+
+def write_target_file(
+    path: Path | str, server: ServesTarget, env_names: EnvNames = DEFAULT_ENV_NAMES
+) -> Path:
+    target = Path(path)
+    target.write_text(target_file_text(server, env_names), encoding="utf-8")
+    return target
+
+
+def write_env_file(
+    path: Path | str, server: ServesTarget, env_names: EnvNames = DEFAULT_ENV_NAMES
+) -> Path:
+    """Created with mode 0600 before anything secret is written to it."""
+    target = Path(path)
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        os.chmod(target, 0o600)  # an existing file keeps its old mode otherwise
+        stream.write(env_file_text(server, env_names))
+    return target

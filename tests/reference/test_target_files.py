@@ -1,0 +1,104 @@
+"""Target and env files: the TOML shape the runner reads, and secrets only in the env file."""
+
+from __future__ import annotations
+
+import stat
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from conformance.reference import (
+    Credentials,
+    EnvNames,
+    env_values,
+    generate_credentials,
+    target_file_text,
+    write_env_file,
+    write_target_file,
+)
+from conformance.sandbox import Incident, Sandbox
+
+from .support import W1, W3
+
+
+@dataclass
+class FakeServer:
+    base_url: str
+    sandbox: Sandbox
+    credentials: Credentials
+    max_items: int = 100
+
+
+def server() -> FakeServer:
+    sandbox = Sandbox(writable=(Incident("INC-1001", W1),), foreign=(Incident("INC-3001", W3),))
+    return FakeServer("http://127.0.0.1:8123", sandbox, generate_credentials(), max_items=7)
+
+
+def test_target_file_has_the_runner_shape(tmp_path: Path) -> None:
+    path = write_target_file(tmp_path / "target.toml", server())
+    assert tomllib.loads(path.read_text()) == {
+        "name": "reference",
+        "base_url": "http://127.0.0.1:8123",
+        "auth": {
+            "writer": {
+                "scheme": "basic",
+                "client_id_env": "CF_WRITER_CLIENT_ID",
+                "client_secret_env": "CF_WRITER_CLIENT_SECRET",
+            },
+            "no_scope": {
+                "scheme": "basic",
+                "client_id_env": "CF_NO_SCOPE_CLIENT_ID",
+                "client_secret_env": "CF_NO_SCOPE_CLIENT_SECRET",
+            },
+        },
+        "sandbox": {
+            "writable": [{"id": "INC-1001", "workspace": W1}],
+            "foreign": [{"id": "INC-3001", "workspace": W3}],
+        },
+        "limits": {"max_items": 7},
+    }
+
+
+def test_target_file_never_holds_a_secret_or_client_id() -> None:
+    fake = server()
+    text = target_file_text(fake)
+    for account in fake.credentials.accounts:
+        assert account.secret not in text
+        assert account.token not in text
+        assert account.client_id not in text
+
+
+def test_env_names_are_configurable() -> None:
+    fake = server()
+    names = EnvNames("A_ID", "A_SECRET", "B_ID", "B_SECRET")
+    parsed = tomllib.loads(target_file_text(fake, names))
+    assert parsed["auth"]["writer"]["client_secret_env"] == "A_SECRET"
+    assert parsed["auth"]["no_scope"]["client_id_env"] == "B_ID"
+    assert env_values(fake, names) == {
+        "A_ID": fake.credentials.writer.client_id,
+        "A_SECRET": fake.credentials.writer.secret,
+        "B_ID": fake.credentials.no_scope.client_id,
+        "B_SECRET": fake.credentials.no_scope.secret,
+    }
+
+
+def test_env_file_is_dotenv_and_private(tmp_path: Path) -> None:
+    fake = server()
+    path = tmp_path / "reference.env"
+    path.write_text("old\n")
+    path.chmod(0o644)
+    write_env_file(path, fake)
+    lines = path.read_text().splitlines()
+    assert lines == [
+        f"CF_WRITER_CLIENT_ID={fake.credentials.writer.client_id}",
+        f"CF_WRITER_CLIENT_SECRET={fake.credentials.writer.secret}",
+        f"CF_NO_SCOPE_CLIENT_ID={fake.credentials.no_scope.client_id}",
+        f"CF_NO_SCOPE_CLIENT_SECRET={fake.credentials.no_scope.secret}",
+    ]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_empty_sandbox_lists_are_valid_toml() -> None:
+    fake = server()
+    fake.sandbox = Sandbox()
+    assert tomllib.loads(target_file_text(fake))["sandbox"] == {"writable": [], "foreign": []}
