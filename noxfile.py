@@ -61,3 +61,11 @@ def spec_update(session: nox.Session) -> None:
     # --spec-dir: the installed package carries its own copy; the checkout's spec/ is the one
     # to rewrite.
     session.run("cf-conformance", "spec", "update", "--spec-dir", "spec", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmark against the embedded reference API (not in CI): nox -s bench -- --json out.json"""
+    session.install(".")
+    # benchmarks/ is not part of the wheel: ``-m`` runs it from the checkout.
+    session.run("python", "-m", "benchmarks", *session.posargs)

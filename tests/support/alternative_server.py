@@ -39,14 +39,7 @@ SANDBOX = Sandbox(
 class AlternativeServer:
     writer_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     reader_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
-    sandbox: Sandbox = Sandbox(
-        writable=(
-            Incident("A-1", "ws-alpha"),
-            Incident("A-2", "ws-alpha"),
-            Incident("B-1", "ws-beta"),
-        ),
-        foreign=(Incident("G-1", "ws-gamma"), Incident("G-2", "ws-gamma")),
-    )
+    sandbox: Sandbox = field(default_factory=lambda: SANDBOX)
     base_url: str = ""
     _counter: Any = field(default_factory=lambda: itertools.count(1))
     _server: uvicorn.Server | None = None
