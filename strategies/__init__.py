@@ -1,0 +1,51 @@
+"""Hypothesis strategies derived from the vendored spec, plus sandbox-aware domain strategies.
+
+``from_schema`` / ``invalid_examples`` walk any schema of the (corrected) document;
+``bulk_update_requests`` / ``invalid_bulk_update_requests`` build on them for the bulk
+endpoint. ``strategies.schemathesis_hooks`` gives schemathesis the same fixes; it is not
+imported here, because importing it registers global schemathesis hooks.
+"""
+
+from strategies.bulk import (
+    DEFAULT_MAX_ITEMS,
+    BulkUpdateExample,
+    UnsafeIdError,
+    bulk_update_requests,
+    bulk_update_schema,
+    check_write_safety,
+    invalid_bulk_update_requests,
+)
+from strategies.classification import DOCUMENTED_REASONS, ClassificationPairs, is_documented_pair
+from strategies.formats import is_int32
+from strategies.generate import (
+    NoInvalidValueError,
+    SchemaLike,
+    from_schema,
+    invalid_examples,
+    schema_node,
+)
+from strategies.schema_tree import UnsupportedSchemaError
+from strategies.violations import Violation, ViolationKind, render_path
+
+__all__ = [
+    "DEFAULT_MAX_ITEMS",
+    "DOCUMENTED_REASONS",
+    "BulkUpdateExample",
+    "ClassificationPairs",
+    "NoInvalidValueError",
+    "SchemaLike",
+    "UnsafeIdError",
+    "UnsupportedSchemaError",
+    "Violation",
+    "ViolationKind",
+    "bulk_update_requests",
+    "bulk_update_schema",
+    "check_write_safety",
+    "from_schema",
+    "invalid_bulk_update_requests",
+    "invalid_examples",
+    "is_documented_pair",
+    "is_int32",
+    "render_path",
+    "schema_node",
+]

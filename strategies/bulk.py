@@ -1,0 +1,260 @@
+"""Sandbox-aware bulk-update requests: the spec-derived item with meaningful ids and hints.
+
+Everything in an item except ``id`` and ``workspace`` comes from the spec's
+UpdateIncidentRequest schema. On top of it this layer chooses writable, foreign and unknown
+incidents, repeats some, sends right, wrong, null or no workspace hints, and mixes in
+documented and mismatched classification/reason pairs and long or non-ASCII comments.
+
+Safety (DESIGN.md): every id sent is a sandbox incident or a reserved ``cfct-<uuid4>`` id;
+the uuid is drawn by Hypothesis so examples shrink and replay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from hypothesis import strategies as st
+
+from conformance.openapi import BULK_UPDATE_PATH, corrected_document
+from conformance.sandbox import RESERVED_PREFIX, Outcome, Sandbox, expected_outcomes
+from strategies.classification import CLASSIFICATION_FIELD, REASON_FIELD, ClassificationPairs
+from strategies.generate import invalid_examples, schema_node
+from strategies.json_values import texts
+from strategies.schema_tree import ArrayNode, Node, ObjectNode, UnionNode, accepted_types
+from strategies.valid import valid_values
+from strategies.violations import Violation
+
+__all__ = [
+    "DEFAULT_MAX_ITEMS",
+    "BulkUpdateExample",
+    "UnsafeIdError",
+    "bulk_update_requests",
+    "bulk_update_schema",
+    "check_write_safety",
+    "invalid_bulk_update_requests",
+]
+
+DEFAULT_MAX_ITEMS = 20
+HintMode = Literal["absent", "right", "null", "wrong"]
+_HINT_MODES: tuple[HintMode, ...] = ("absent", "right", "null", "wrong")
+_KEEP = object()  # leave the spec-derived value as it is
+
+
+class UnsafeIdError(AssertionError):
+    """A request would carry an id outside the sandbox and the reserved namespace."""
+
+
+@dataclass(frozen=True)
+class BulkUpdateExample:
+    """A request body and the outcome C20 expects per id (None: either outcome is fine)."""
+
+    body: dict[str, Any]
+    expected: dict[str, Outcome | None]
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = self.body["items"]
+        return items
+
+
+@dataclass(frozen=True)
+class _Pick:
+    incident_id: str
+    workspace: str | None  # the incident's own workspace; None for an unknown id
+
+
+@dataclass(frozen=True)
+class _Repeat:
+    """The id of an earlier item (a duplicate); ``fallback`` when there is none yet."""
+
+    index: int
+    fallback: _Pick
+
+
+@dataclass(frozen=True)
+class _Hint:
+    mode: HintMode
+    candidate: str | None  # a sandbox workspace to use as a wrong (or unknown-id) hint
+    fallback: str  # a reserved workspace when no sandbox workspace fits
+
+
+def bulk_update_schema(root: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The bulk operation's JSON request body schema in ``root``."""
+    operation = root["paths"][BULK_UPDATE_PATH]["post"]
+    schema: Mapping[str, Any] = operation["requestBody"]["content"]["application/json"]["schema"]
+    return schema
+
+
+def bulk_update_requests(
+    sandbox: Sandbox,
+    *,
+    max_items: int = DEFAULT_MAX_ITEMS,
+    root: Mapping[str, Any] | None = None,
+) -> st.SearchStrategy[BulkUpdateExample]:
+    """Valid bulk requests of 0..``max_items`` items with their expected outcomes."""
+    document = corrected_document() if root is None else root
+    item = _item_node(schema_node(bulk_update_schema(document), root=document))
+    picks = _picks(sandbox)
+    target = st.one_of(picks, st.builds(_Repeat, st.integers(0, max_items), _unknown_ids()))
+    slot = st.tuples(
+        target,
+        _hints(sandbox),
+        valid_values(item.without("id", "workspace")),
+        _pair_overrides(item),
+        _comment_overrides(item),
+    )
+    return st.lists(slot, max_size=max_items).map(lambda slots: _example(sandbox, slots))
+
+
+def invalid_bulk_update_requests(
+    sandbox: Sandbox,
+    *,
+    max_items: int = DEFAULT_MAX_ITEMS,
+    root: Mapping[str, Any] | None = None,
+) -> st.SearchStrategy[tuple[Any, Violation]]:
+    """Request bodies breaking one rule of the request schema, labelled (expect a 400).
+
+    Any string id the walker drew is swapped for a sandbox or reserved one: should the server
+    wrongly accept the body, nothing outside the sandbox is written.
+    """
+    document = corrected_document() if root is None else root
+    labelled = invalid_examples(
+        bulk_update_schema(document), root=document, max_list_size=max_items
+    )
+    return _safe_invalid(labelled, _picks(sandbox), sandbox)
+
+
+def _item_node(request: Node) -> ObjectNode:
+    items = request.property_node("items") if isinstance(request, ObjectNode) else None
+    branches = items.branches if isinstance(items, UnionNode) else (items,)
+    for branch in branches:
+        if isinstance(branch, ArrayNode) and isinstance(branch.items, ObjectNode):
+            return branch.items
+    raise ValueError("the bulk request schema has no `items` array of objects")
+
+
+def _unknown_ids() -> st.SearchStrategy[_Pick]:
+    return st.uuids(version=4).map(lambda u: _Pick(f"{RESERVED_PREFIX}{u}", None))
+
+
+def _picks(sandbox: Sandbox) -> st.SearchStrategy[_Pick]:
+    # Writable first: examples shrink towards the plainest request, an accepted update.
+    known = [
+        st.sampled_from([_Pick(i.id, i.workspace) for i in incidents])
+        for incidents in (sandbox.writable, sandbox.foreign)
+        if incidents
+    ]
+    return st.one_of(*known, _unknown_ids())
+
+
+def _hints(sandbox: Sandbox) -> st.SearchStrategy[_Hint]:
+    candidates = st.sampled_from(sandbox.workspaces) if sandbox.workspaces else st.none()
+    return st.builds(
+        _Hint,
+        st.sampled_from(_HINT_MODES),
+        candidates,
+        st.uuids(version=4).map(lambda u: f"{RESERVED_PREFIX}{u}"),
+    )
+
+
+def _pair_overrides(item: ObjectNode) -> st.SearchStrategy[Any]:
+    pairs = ClassificationPairs.from_item(item)
+    if pairs is None:
+        return st.just(_KEEP)
+    return st.just(_KEEP) | pairs.strategy()
+
+
+def _comment_overrides(item: ObjectNode) -> st.SearchStrategy[Any]:
+    comment = item.property_node("comment")
+    if comment is None or "string" not in accepted_types(comment):
+        return st.just(_KEEP)
+    # Repeating a short chunk makes long comments cheap to draw and quick to shrink.
+    long = st.tuples(texts(min_size=1, max_size=8), st.integers(100, 600)).map(
+        lambda t: t[0] * t[1]
+    )
+    non_ascii = st.text(st.characters(min_codepoint=0x80, codec="utf-8"), min_size=1, max_size=40)
+    return st.one_of(st.just(_KEEP), long, non_ascii)
+
+
+def _hint_value(hint: _Hint, pick: _Pick) -> str | None:
+    if hint.mode == "right" and pick.workspace is not None:
+        return pick.workspace
+    if hint.candidate is not None and hint.candidate != pick.workspace:
+        return hint.candidate
+    return hint.fallback
+
+
+def _build_item(
+    pick: _Pick, hint: _Hint, rest: dict[str, Any], pair: Any, comment: Any
+) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": pick.incident_id}
+    if hint.mode == "null":
+        item["workspace"] = None
+    elif hint.mode != "absent":
+        item["workspace"] = _hint_value(hint, pick)
+    item.update(rest)
+    if pair is not _KEEP:
+        classification, reason = pair
+        item[CLASSIFICATION_FIELD] = classification
+        if reason is None:
+            item.pop(REASON_FIELD, None)
+        else:
+            item[REASON_FIELD] = reason
+    if comment is not _KEEP:
+        item["comment"] = comment
+    return item
+
+
+def _example(sandbox: Sandbox, slots: list[tuple[Any, ...]]) -> BulkUpdateExample:
+    picks: list[_Pick] = []
+    items = []
+    for target, hint, rest, pair, comment in slots:
+        if isinstance(target, _Repeat):
+            pick = picks[target.index % len(picks)] if picks else target.fallback
+        else:
+            pick = target
+        picks.append(pick)
+        items.append(_build_item(pick, hint, rest, pair, comment))
+    body = {"items": items}
+    check_write_safety(sandbox, body)
+    return BulkUpdateExample(body, expected_outcomes(sandbox, items))
+
+
+def check_write_safety(sandbox: Sandbox, body: Any) -> None:
+    """Raise ``UnsafeIdError`` unless every string id in ``body`` may be written to.
+
+    The last gate before a request leaves: the strategies call it on everything they build,
+    and a runner can call it on bodies from anywhere else.
+    """
+    items = body.get("items") if isinstance(body, dict) else None
+    for item in items if isinstance(items, list) else ():
+        incident_id = item.get("id") if isinstance(item, dict) else None
+        if isinstance(incident_id, str) and not sandbox.allows_write_to(incident_id):
+            raise UnsafeIdError(
+                f"refusing to send id {incident_id!r}: neither a sandbox incident nor a reserved id"
+            )
+
+
+def _safe_invalid(
+    labelled: st.SearchStrategy[tuple[Any, Violation]],
+    picks: st.SearchStrategy[_Pick],
+    sandbox: Sandbox,
+) -> st.SearchStrategy[tuple[Any, Violation]]:
+    @st.composite
+    def safe(draw: st.DrawFn) -> tuple[Any, Violation]:
+        body, violation = draw(labelled)
+        if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            return body, violation
+        items = [
+            {**item, "id": draw(picks).incident_id}
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
+            else item
+            for item in body["items"]
+        ]
+        safe_body = {**body, "items": items}
+        check_write_safety(sandbox, safe_body)
+        return safe_body, violation
+
+    return safe()
