@@ -310,11 +310,17 @@ def sandbox_authorisation_conformance(exchange: Exchange, context: CheckContext)
     or one that exists nowhere, is forbidden and never accepted.
 
     Needs ``intent.expected`` (from ``conformance.sandbox.expected_outcomes``); skipped
-    without it. Ids missing from both lists are C16's finding.
+    without it. Ids missing from both lists are C16's finding. A valid, authorised request
+    naming a writable incident that is rejected as a whole (any non-2xx) did not accept it
+    either; the runner only marks a body ``valid`` within the batch cap and without blank
+    ids, the two cases where a server may reject schema-valid data (S1, S8).
     """
     expected = exchange.intent.expected
+    if expected is None:
+        return
+    _check_not_rejected(exchange, expected)
     view = read_outcome(exchange)
-    if expected is None or view is None:
+    if view is None:
         return
     _check_no_bypass(view, expected)
     accepted = view.ids("accepted")
@@ -332,6 +338,21 @@ def sandbox_authorisation_conformance(exchange: Exchange, context: CheckContext)
                 expected=f"{render(value)} in accepted: the sandbox lets this credential update it",
                 at=answer.path,
             )
+
+
+def _check_not_rejected(exchange: Exchange, expected: Mapping[str, Outcome | None]) -> None:
+    intent = exchange.intent
+    if is_success(exchange.status) or intent.auth != "valid" or intent.body != "valid":
+        return
+    writable = sorted(key for key, outcome in expected.items() if outcome == "accepted")
+    if writable:
+        fail(
+            "Request updating a writable incident was rejected",
+            received=f"HTTP {exchange.status}",
+            expected=f"2xx with {render(writable[0])} in accepted: the body is schema-valid "
+            "and the sandbox lets this credential update it",
+            at="$",
+        )
 
 
 def _check_no_bypass(view: OutcomeView, expected: Mapping[str, Outcome | None]) -> None:

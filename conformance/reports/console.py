@@ -47,8 +47,7 @@ class Progress:
         if self._quiet:
             return
         status = (
-            f"[{self._phase}] {self._done} sent ({self._total} planned), "
-            f"{self._failures} failing"
+            f"[{self._phase}] {self._done} sent ({self._total} planned), {self._failures} failing"
         )
         if self._tty:
             print(f"\r{status}", end="", file=self._stream, flush=True)

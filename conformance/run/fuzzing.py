@@ -132,7 +132,14 @@ def _plan(case: Any, context: PhaseContext) -> tuple[PlannedRequest, Intent]:
         body = _json_or_none(content)
     else:
         content, body = None, None
-    intent = _intent(auth_mutated, headers, content, body, target.sandbox)
+    intent = _intent(
+        auth_mutated,
+        headers,
+        content,
+        body,
+        sandbox=target.sandbox,
+        max_items=target.limits.max_items,
+    )
     path = kwargs["url"][len(target.base_url) :] or BULK_UPDATE_PATH
     return PlannedRequest(kwargs["method"], path, headers, content), intent
 
@@ -148,7 +155,13 @@ _NOT_JSON = object()
 
 
 def _intent(
-    auth_mutated: bool, headers: dict[str, str], content: bytes | None, body: Any, sandbox: Sandbox
+    auth_mutated: bool,
+    headers: dict[str, str],
+    content: bytes | None,
+    body: Any,
+    *,
+    sandbox: Sandbox,
+    max_items: int | None,
 ) -> Intent:
     if auth_mutated:
         has_header = any(k.lower() == "authorization" for k in headers)
@@ -158,7 +171,15 @@ def _intent(
     if body is _NOT_JSON or not component_validator("BulkUpdateIncidentsRequest").is_valid(body):
         return Intent(auth="valid", body="invalid")
     items = body.get("items") or []
+    cap = max_items if max_items is not None else len(items)
+    if len(items) > cap or any(_is_blank(item.get("id")) for item in items):
+        # Schema-valid, but a server may reject it (S8, S1): vouch for nothing.
+        return Intent(auth="valid", body="unknown")
     return Intent(auth="valid", body="valid", expected=expected_outcomes(sandbox, items))
+
+
+def _is_blank(value: Any) -> bool:
+    return isinstance(value, str) and not value.strip()
 
 
 def _waived_rejection(exchange: Exchange) -> bool:
@@ -168,8 +189,7 @@ def _waived_rejection(exchange: Exchange) -> bool:
     items = body.get("items")
     if not items or not isinstance(items, list):
         return True
-    ids = [item.get("id") for item in items if isinstance(item, dict)]
-    return any(isinstance(value, str) and not value.strip() for value in ids)
+    return any(_is_blank(item.get("id")) for item in items if isinstance(item, dict))
 
 
 def _run_schemathesis_checks(

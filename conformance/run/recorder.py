@@ -37,12 +37,12 @@ def applicable_clauses(exchange: Exchange) -> set[str]:
     """
     status, intent = exchange.status, exchange.intent
     clauses = {"C4", "C15"}
+    if intent.auth == "valid" and intent.body == "valid" and intent.expected:
+        clauses.add("C20")  # a rejected good request breaks C20 too
     if 200 <= status < 300:
         clauses |= {"C1", "C2", "C3"}
         if intent.auth == "valid" and intent.body != "invalid":
             clauses |= {"C16", "C17", "C18", "C19"}
-            if intent.expected:
-                clauses.add("C20")
     elif status >= 400:
         clauses |= {"C3", "C5", "C6", "C7", "C8", "C9", "C10"}
     if intent.auth == "valid" and intent.body == "invalid":

@@ -11,11 +11,22 @@ from conformance.checks import (
     never_requested_conformance,
     outcome_partition_conformance,
     requested_ids,
+    sandbox_authorisation_conformance,
     unrequested_answers,
 )
 from conformance.sandbox import Incident, Sandbox, expected_outcomes
 
-from .builders import FakeResponse, bulk, exchange, forbid, item, request, response, success
+from .builders import (
+    FakeResponse,
+    bulk,
+    exchange,
+    forbid,
+    item,
+    problem,
+    request,
+    response,
+    success,
+)
 from .failing import Violation, assert_fails_exactly, params, text
 
 LEAK = "[C17] Answered an id that was never requested: cross-request leak (security failure)"
@@ -232,6 +243,21 @@ VIOLATIONS = {
         '"inc-1" in accepted: the sandbox lets this credential update it',
         "$.data.forbidden[0].incidentId",
     ),
+    "valid request with a writable incident rejected": Violation(
+        "sandbox_authorisation_conformance",
+        exchange(
+            problem(400, "VALIDATION_ERROR", errors={"items[0].status": ["must be valid"]}),
+            bulk(item("inc-1", "ws-1", status="New")),
+            Intent(body="valid", expected=expected_outcomes(SANDBOX, [item("inc-1", "ws-1")])),
+        ),
+        text(
+            "[C20] Request updating a writable incident was rejected",
+            "HTTP 400",
+            '2xx with "inc-1" in accepted: the body is schema-valid and the sandbox lets this '
+            "credential update it",
+            "$",
+        ),
+    ),
 }
 
 
@@ -276,6 +302,23 @@ def test_leak_helper_takes_the_ids_the_caller_sent() -> None:
 )
 def test_requested_ids(body: object, expected: dict[str, int]) -> None:
     assert requested_ids(request(body)) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "intent",
+    [
+        pytest.param(Intent(body="valid", expected={"cfct-x": "forbidden"}), id="nothing-writable"),
+        pytest.param(Intent(body="unknown", expected={"inc-1": "accepted"}), id="body-not-vouched"),
+        pytest.param(
+            Intent(auth="no_scope", body="valid", expected={"inc-1": "accepted"}), id="no-scope"
+        ),
+    ],
+)
+def test_a_rejection_is_only_blamed_on_the_server_when_the_request_was_good(
+    intent: Intent,
+) -> None:
+    rejected = exchange(problem(400, "VALIDATION_ERROR"), bulk(item("inc-1")), intent)
+    sandbox_authorisation_conformance(rejected, CheckContext())
 
 
 def test_outcome_checks_skip_responses_without_a_data_object() -> None:
