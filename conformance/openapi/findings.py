@@ -33,6 +33,7 @@ RULES = {
     "nullable-request-array": "an array in a request body that may also be null",
     "multi-type-with-format": "several non-null types combined with format or pattern",
     "untyped-nullable-enum": "an enum containing null that declares no type",
+    "oneof-null-overlap": "a oneOf in which several branches admit null, so null is invalid",
 }
 
 
@@ -202,6 +203,13 @@ def _schemas(document: dict[str, Any]) -> Iterator[Raw]:
             )
         if "enum" in schema and "type" not in schema and None in schema["enum"]:
             yield "untyped-nullable-enum", pointer, "enum lists null but declares no type"
+        nullable_branches = sum(_is_nullable(document, b) for b in schema.get("oneOf") or [])
+        if nullable_branches > 1:
+            yield (
+                "oneof-null-overlap",
+                pointer,
+                f"{nullable_branches} oneOf branches admit null, so JSON Schema rejects null",
+            )
 
 
 def _request_arrays(document: dict[str, Any]) -> Iterator[Raw]:

@@ -43,12 +43,20 @@ def test_corrections_never_touch_the_vendored_copy() -> None:
     assert corrected_document()["paths"]
 
 
-def test_every_patched_defect_clears_its_findings() -> None:
-    defects = load_corrections()
-    remaining = {f.defect for f in find_spec_findings(corrected_document(), defects)}
-    for defect in defects:
-        if defect.patch:
-            assert defect.id not in remaining
+def test_corrections_clear_exactly_the_findings_they_patch() -> None:
+    remaining = {
+        (f.defect, f.rule) for f in find_spec_findings(corrected_document(), load_corrections())
+    }
+    # S1 (nullable id), S3 (no security schemes) and S7's oneOf overlap are rewritten; the
+    # rest are tolerated by the suite and stay visible as findings.
+    assert remaining == {
+        ("S2", "optional-request-body"),
+        ("S4", "empty-servers"),
+        ("S5", "nullable-request-array"),
+        ("S6", "multi-type-with-format"),
+        ("S7", "untyped-nullable-enum"),
+        ("S8", "unbounded-request-array"),
+    }
 
 
 def test_a_correction_that_no_longer_fits_fails_loudly() -> None:

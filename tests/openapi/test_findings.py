@@ -26,6 +26,16 @@ def test_vendored_spec_findings_name_each_known_defect() -> None:
         ("S7", "untyped-nullable-enum", "/components/schemas/Classification"),
         ("S7", "untyped-nullable-enum", "/components/schemas/ClassificationReason"),
         (
+            "S7",
+            "oneof-null-overlap",
+            "/components/schemas/UpdateIncidentRequest/properties/classification",
+        ),
+        (
+            "S7",
+            "oneof-null-overlap",
+            "/components/schemas/UpdateIncidentRequest/properties/classificationReason",
+        ),
+        (
             "S8",
             "unbounded-request-array",
             "/components/schemas/BulkUpdateIncidentsRequest/properties/items",
