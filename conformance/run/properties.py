@@ -122,6 +122,9 @@ def _record(
 
 
 def _configured(test: Any, context: PhaseContext, name: str, max_examples: int) -> Any:
+    # The seed goes on first: ``@seed`` drops the database from the settings it finds, so the
+    # settings (with the database) must be applied after it for failures to be saved.
+    test = hypothesis.seed(context.seed)(test)
     test = hypothesis.settings(
         max_examples=max_examples,
         database=_database(context.database_dir),
@@ -132,9 +135,8 @@ def _configured(test: Any, context: PhaseContext, name: str, max_examples: int) 
         phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
         verbosity=hypothesis.Verbosity.quiet,
     )(test)
-    test = hypothesis.seed(context.seed)(test)
     # One database key per property and target, so replayed failures go back to their own test.
-    key = f"{name}@{context.client.target.base_url}".encode()
+    key = f"{name}@{context.client.target.name}".encode()
     test._hypothesis_internal_add_digest = key
     return test
 

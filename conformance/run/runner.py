@@ -8,6 +8,7 @@ import os
 import random
 import sys
 import time
+import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,7 +83,20 @@ def execute(
     out = out or sys.stdout
     try:
         with _target(options, os.environ if environ is None else environ, out) as target:
-            return _run(options, target, out)
+            redactor = Redactor.for_credentials(target.credentials)
+            try:
+                return _run(options, target, out, redactor)
+            except (ConfigError, UsageError):
+                raise
+            except Exception as exc:
+                # A bug in the suite itself: keep the traceback, but never the secrets.
+                trace = "".join(traceback.format_exception(exc))
+                print(redactor.text(trace), file=sys.stderr)
+                print(
+                    f"cf-conformance run: aborted by an internal error ({type(exc).__name__})",
+                    file=sys.stderr,
+                )
+                return ExitCode.UNREACHABLE
     except (ConfigError, UsageError) as exc:
         print(f"cf-conformance run: {exc}", file=sys.stderr)
         return ExitCode.USAGE
@@ -162,13 +176,12 @@ def _guard(options: RunOptions, target: Target, out: TextIO) -> None:
     )
 
 
-def _run(options: RunOptions, target: Target, out: TextIO) -> int:
+def _run(options: RunOptions, target: Target, out: TextIO, redactor: Redactor) -> int:
     profile = _profile(options, target)
     context = _check_context(target)
     _guard(options, target, out)
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
     probes, skipped_probes = plan_probes(target, seed=seed)
-    redactor = Redactor.for_credentials(target.credentials)
     if options.dry_run:
         _print_plan(
             out,
