@@ -17,10 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
-from conformance.openapi import corrected_document
+from conformance.openapi.schemas import component_validator, validator_for
 
 __all__ = [
     "BodyError",
@@ -32,7 +30,6 @@ __all__ = [
     "parse_body",
 ]
 
-_DOCUMENT_URI = "urn:contraforce:openapi"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -125,11 +122,11 @@ class RequestValidator:
         schema_name: str = "BulkUpdateIncidentsRequest",
         document: dict[str, Any] | None = None,
     ) -> None:
-        spec = corrected_document() if document is None else document
-        resource = Resource.from_contents(spec, default_specification=DRAFT202012)
-        registry: Registry[Any] = Registry().with_resource(_DOCUMENT_URI, resource)
-        root = {"$ref": f"{_DOCUMENT_URI}#/components/schemas/{schema_name}"}
-        self._validator = jsonschema.Draft202012Validator(root, registry=registry)
+        self._validator = (
+            component_validator(schema_name)
+            if document is None
+            else validator_for(schema_name, document)
+        )
 
     def errors(self, instance: Any) -> dict[str, list[str]]:
         """Messages keyed by JSON path; empty when the instance is valid."""
