@@ -1,0 +1,221 @@
+"""``python -m benchmarks``: every measurement in one run, a table, and ``--json PATH``."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from benchmarks.detection import FaultDetection, RunFigures, detect_fault, run_profile
+from benchmarks.figures import machine_info
+from benchmarks.generation import run_generation
+from benchmarks.plain_schemathesis import EXCLUDED_CHECKS, run_plain_schemathesis
+from benchmarks.raw_loop import run_raw_loop
+from benchmarks.reference import reference_target, writer_authorization
+from benchmarks.results import build_figures, render_table
+from benchmarks.suite_phase import run_suite_phase
+from conformance.reference import FAULTS, ReferenceServer
+
+__all__ = ["FULL", "QUICK", "Sizes", "main", "select_faults"]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    raw_requests: int
+    raw_time_box: float
+    schemathesis_examples: int
+    suite_examples: int
+    generation_examples: int
+    seeds: int
+    rounds: int
+    """Throughput rounds; the machine's load drifts, so each figure is a median of rounds."""
+
+
+FULL = Sizes(2_000, 30.0, 300, 300, 500, seeds=5, rounds=3)
+QUICK = Sizes(300, 10.0, 50, 100, 100, seeds=1, rounds=1)
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out = out or sys.stdout
+    sizes = QUICK if args.quick else FULL
+    seeds = list(range(1, (args.seeds or sizes.seeds) + 1))
+    faults = select_faults(args.faults)
+    started = time.perf_counter()
+    load_at_start = [round(load, 2) for load in os.getloadavg()]
+
+    def say(text: str) -> None:
+        print(text, file=out, flush=True)
+
+    if args.rounds:
+        sizes = dataclasses.replace(sizes, rounds=args.rounds)
+    rounds = _throughput(sizes, seed=args.seed, say=say)
+    say(f"[default profile] clean reference API, seeds {seeds[0]}..{seeds[-1]}")
+    clean = []
+    for seed in seeds:
+        run = run_profile(seed)
+        say(f"  seed {seed}: {_describe(run)}")
+        clean.append(run)
+    detections = []
+    for index, name in enumerate(faults, start=1):
+        say(f"[detection {index}/{len(faults)}] {name} ({FAULTS[name].clause})")
+        detection = detect_fault(
+            name,
+            FAULTS[name].clause,
+            seeds,
+            on_run=lambda run: say(f"  seed {run.seed}: {_describe(run)}"),
+        )
+        detections.append(detection)
+    figures = build_figures(
+        rounds=[_round_figures(round_) for round_ in rounds],
+        requests_to_detection={d.fault: d.median for d in detections},
+        default_profile_seconds=clean[0].seconds,
+        machine={**machine_info(), "load_average_at_start": load_at_start},
+        details={
+            "throughput_rounds": rounds,
+            "default_profile": [run.to_json() for run in clean],
+            "detection": {d.fault: d.to_json() for d in detections},
+            "sizes": {**asdict(sizes), "seeds": len(seeds)},
+            "quick": args.quick,
+            "total_seconds": round(time.perf_counter() - started, 1),
+        },
+    )
+    say("")
+    say(render_table(figures))
+    _warn_about_clean_failures(clean, detections, say)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+        say(f"\nfigures written to {args.json}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Benchmark the suite against the embedded reference API.",
+    )
+    parser.add_argument("--json", type=Path, metavar="PATH", help="write the figures here")
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller sizes and one seed, for local iteration"
+    )
+    parser.add_argument("--seeds", type=int, metavar="N", help="detection seeds 1..N")
+    parser.add_argument("--rounds", type=int, metavar="N", help="throughput rounds")
+    parser.add_argument(
+        "--faults", metavar="NAMES", help="comma-separated faults to measure (default: all)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="Hypothesis seed of the throughput measurements"
+    )
+    return parser
+
+
+def select_faults(selection: str | None) -> list[str]:
+    if selection is None:
+        return list(FAULTS)
+    names = [name.strip() for name in selection.split(",") if name.strip()]
+    unknown = [name for name in names if name not in FAULTS]
+    if unknown:
+        raise SystemExit(f"unknown faults: {', '.join(unknown)} (known: {', '.join(FAULTS)})")
+    return names
+
+
+def _throughput(sizes: Sizes, *, seed: int, say: Any) -> list[dict[str, Any]]:
+    """Raw loop, schemathesis, suite and generation against one shared reference server."""
+    with ReferenceServer() as server:
+        rounds = []
+        for number in range(1, sizes.rounds + 1):
+            say(f"[throughput round {number}/{sizes.rounds}]")
+            rounds.append(_throughput_round(server, sizes, seed=seed, say=say))
+    return rounds
+
+
+def _throughput_round(
+    server: ReferenceServer, sizes: Sizes, *, seed: int, say: Any
+) -> dict[str, Any]:
+    target, authorization = reference_target(server), writer_authorization(server)
+    say(f"  raw: {sizes.raw_requests} requests (time box {sizes.raw_time_box:.0f} s)")
+    raw = run_raw_loop(
+        server.base_url,
+        authorization,
+        server.sandbox,
+        requests=sizes.raw_requests,
+        time_box=sizes.raw_time_box,
+    )
+    say(f"    {raw.requests} requests in {raw.seconds:.2f} s: {raw.rps:.1f} req/s")
+    # Accepted updates are applied in the background: let them finish before the next clock.
+    server.wait_idle()
+    say(f"  schemathesis: pytest, max_examples={sizes.schemathesis_examples}")
+    plain = run_plain_schemathesis(
+        server.base_url, authorization, max_examples=sizes.schemathesis_examples, seed=seed
+    )
+    say(
+        f"    {plain.cases} cases in {plain.seconds:.2f} s: {plain.cases_per_second:.1f} "
+        f"cases/s (pytest exit {plain.exit_code}, {plain.wall_seconds:.1f} s in all)"
+    )
+    server.wait_idle()
+    say(f"  suite: valid bulk updates property, {sizes.suite_examples} examples")
+    suite = run_suite_phase(target, examples=sizes.suite_examples, seed=seed)
+    say(
+        f"    {suite.cases} cases in {suite.seconds:.2f} s: {suite.cases_per_second:.1f} "
+        f"cases/s ({suite.failures} failures recorded, {suite.mean_items:.1f} items/request)"
+    )
+    server.wait_idle()
+    say(f"  generation: bulk_update_requests(max_items=20), {sizes.generation_examples}")
+    generation = run_generation(server.sandbox, examples=sizes.generation_examples, seed=seed)
+    say(
+        f"    {generation.examples} examples in {generation.seconds:.2f} s: "
+        f"{generation.examples_per_second:.1f} examples/s"
+    )
+    return {
+        "raw": {**asdict(raw), "rps": raw.rps},
+        "schemathesis": {**asdict(plain), "excluded_checks": EXCLUDED_CHECKS},
+        "suite": asdict(suite),
+        "generation": {
+            **asdict(generation),
+            "examples_per_second": generation.examples_per_second,
+        },
+    }
+
+
+def _round_figures(round_: dict[str, Any]) -> dict[str, float]:
+    return {
+        "raw_rps": round_["raw"]["rps"],
+        "schemathesis_rps": round_["schemathesis"]["cases_per_second"],
+        "suite_rps": round_["suite"]["cases_per_second"],
+        "generation_eps": round_["generation"]["examples_per_second"],
+    }
+
+
+def _describe(run: RunFigures) -> str:
+    first = (
+        "no failure" if run.first_failure_at is None else f"first failure at {run.first_failure_at}"
+    )
+    clauses = f" [{', '.join(run.failed_clauses)}]" if run.failed_clauses else ""
+    return f"exit {run.exit_code}, {run.requests} requests, {first}{clauses}, {run.seconds:.1f} s"
+
+
+def _warn_about_clean_failures(
+    clean: list[RunFigures], detections: list[FaultDetection], say: Any
+) -> None:
+    """A clean run that fails makes every detection count suspect: say so, loudly."""
+    failing = [run for run in clean if run.exit_code != 0]
+    if failing:
+        say("")
+        say(
+            "WARNING: the clean reference API failed the default profile "
+            + ", ".join(
+                f"seed {r.seed} at request {r.first_failure_at} {list(r.failed_clauses)}"
+                for r in failing
+            )
+            + ": a fault's count is only its own where that clause failed too"
+        )
+    not_own = [d.fault for d in detections if not d.own_clause_failed]
+    if not_own:
+        say(f"faults whose own clause did not fail in every run: {', '.join(not_own)}")

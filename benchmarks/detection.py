@@ -1,0 +1,127 @@
+"""Whole ``cf-conformance run`` invocations: requests to detection per fault, and wall time.
+
+Every run starts its own embedded reference API, exactly as ``cf-conformance run`` without
+``--target`` does, with at most one fault switched on.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.figures import median_requests
+from conformance.run.runner import RunOptions, execute
+
+__all__ = ["FaultDetection", "RunFigures", "detect_fault", "run_profile"]
+
+PROFILE = "default"
+
+
+@dataclass(frozen=True)
+class RunFigures:
+    """What one run's JSON report says, plus the wall time of ``execute`` around it."""
+
+    seed: int
+    exit_code: int
+    requests: int
+    first_failure_at: int | None
+    failed_clauses: tuple[str, ...]
+    seconds: float
+    report_seconds: float
+
+    @classmethod
+    def from_report(
+        cls, report: dict[str, Any], *, seed: int, exit_code: int, seconds: float
+    ) -> RunFigures:
+        stats = report["stats"]
+        clauses = sorted({failure["clause"] for failure in report["failures"]})
+        return cls(
+            seed=seed,
+            exit_code=exit_code,
+            requests=stats["requests"],
+            first_failure_at=stats["first_failure_at"],
+            failed_clauses=tuple(clauses),
+            seconds=seconds,
+            report_seconds=stats["duration_seconds"],
+        )
+
+    @property
+    def detected(self) -> bool:
+        """Exit code 1 is the only proof the run saw the fault; a crash (2, 3) is not."""
+        return self.exit_code == 1 and self.first_failure_at is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seed": self.seed,
+            "exit_code": self.exit_code,
+            "requests": self.requests,
+            "first_failure_at": self.first_failure_at,
+            "failed_clauses": list(self.failed_clauses),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class FaultDetection:
+    fault: str
+    clause: str
+    runs: tuple[RunFigures, ...]
+
+    @property
+    def counts(self) -> list[int | None]:
+        return [run.first_failure_at if run.detected else None for run in self.runs]
+
+    @property
+    def median(self) -> float | None:
+        return median_requests(self.counts)
+
+    @property
+    def own_clause_failed(self) -> bool:
+        """Did every run report a failure under the clause the fault breaks?"""
+        return all(self.clause in run.failed_clauses for run in self.runs)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "clause": self.clause,
+            "median": self.median,
+            "counts": self.counts,
+            "own_clause_failed": self.own_clause_failed,
+            "runs": [run.to_json() for run in self.runs],
+        }
+
+
+def run_profile(seed: int, faults: Sequence[str] = ()) -> RunFigures:
+    """One ``default`` profile run against a fresh embedded reference API."""
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as folder:
+        report_path = Path(folder) / "report.json"
+        options = RunOptions(
+            profile=PROFILE, seed=seed, reference_faults=tuple(faults), report_json=report_path
+        )
+        started = time.perf_counter()
+        exit_code = execute(options, out=io.StringIO())
+        seconds = time.perf_counter() - started
+        if not report_path.exists():
+            raise RuntimeError(f"run with faults {list(faults)} wrote no report (exit {exit_code})")
+        report = json.loads(report_path.read_text())
+    return RunFigures.from_report(report, seed=seed, exit_code=exit_code, seconds=seconds)
+
+
+def detect_fault(
+    fault: str,
+    clause: str,
+    seeds: Sequence[int],
+    *,
+    on_run: Callable[[RunFigures], None] = lambda run: None,
+) -> FaultDetection:
+    runs = []
+    for seed in seeds:
+        run = run_profile(seed, (fault,))
+        on_run(run)
+        runs.append(run)
+    return FaultDetection(fault=fault, clause=clause, runs=tuple(runs))
