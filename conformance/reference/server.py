@@ -36,6 +36,7 @@ class ReferenceServer:
         port: int = 0,
         faults: Iterable[str] = (),
         max_items: int = 100,
+        credentials: Credentials | None = None,
     ) -> None:
         if host not in LOOPBACK_HOSTS:
             allowed = ", ".join(LOOPBACK_HOSTS)
@@ -44,6 +45,9 @@ class ReferenceServer:
         self.port = port
         self.faults = tuple(faults)
         self.max_items = max_items
+        # Fixed credentials are for self-tests that plant a recognisable secret; otherwise
+        # every start generates fresh ones.
+        self._fixed_credentials = credentials
         self._app: Starlette | None = None
         self._credentials: Credentials | None = None
         self._server: uvicorn.Server | None = None
@@ -54,7 +58,7 @@ class ReferenceServer:
     def start(self) -> ReferenceServer:
         if self._thread is not None:
             raise RuntimeError("the reference server is already running")
-        self._credentials = generate_credentials()
+        self._credentials = self._fixed_credentials or generate_credentials()
         self._app = create_app(
             credentials=self._credentials, faults=self.faults, max_items=self.max_items
         )

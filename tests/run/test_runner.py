@@ -1,6 +1,7 @@
 """End-to-end runs of ``cf-conformance run`` against servers on 127.0.0.1."""
 
 import base64
+import dataclasses
 import json
 import socket
 import time
@@ -11,7 +12,13 @@ import pytest
 from support.alternative_server import AlternativeServer
 
 from conformance.cli import main
-from conformance.reference import FAULTS, ReferenceServer, write_env_file, write_target_file
+from conformance.reference import (
+    FAULTS,
+    Credentials,
+    ReferenceServer,
+    generate_credentials,
+    write_target_file,
+)
 from conformance.reference.target_files import env_values
 from conformance.run.runner import RunOptions, execute
 
@@ -81,41 +88,65 @@ def test_an_independent_conforming_server_passes(tmp_path: Path) -> None:
         assert execute(options, out=out, environ=server.environ()) == 0, out.text
 
 
-def test_no_secret_reaches_any_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # A failing run (so failure records, curl reproducers and reports are all written) with a
-    # target file and credentials that come from the environment, as in nightly CI.
-    with ReferenceServer(faults=("problem-as-json",)) as server:
-        target, env_file = tmp_path / "t.toml", tmp_path / "t.env"
+PLANTED = "PLANTED-SECRET-7f3a9c"
+
+
+def _planted_credentials() -> Credentials:
+    generated = generate_credentials()
+    return Credentials(
+        writer=dataclasses.replace(generated.writer, secret=f"{PLANTED}-writer"),
+        no_scope=dataclasses.replace(generated.no_scope, secret=f"{PLANTED}-reader"),
+    )
+
+
+def test_no_planted_secret_reaches_any_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A run that fails on purpose (so failure records, curl reproducers and every report are
+    # written), with credentials from the environment as in nightly CI.
+    credentials = _planted_credentials()
+    server = ReferenceServer(faults=("problem-as-json",), credentials=credentials)
+    with server:
+        target = tmp_path / "t.toml"
         write_target_file(target, server)
-        write_env_file(env_file, server)
-        environ = env_values(server)
-        writer, no_scope = server.credentials.writer, server.credentials.no_scope
-        secrets = [writer.secret, no_scope.secret]
-        secrets += [
-            base64.b64encode(f"{a.client_id}:{a.secret}".encode()).decode()
-            for a in (writer, no_scope)
-        ]
+        for name, value in env_values(server).items():
+            monkeypatch.setenv(name, value)
         reports = [tmp_path / "r.json", tmp_path / "r.md", tmp_path / "r.xml"]
-        monkey = pytest.MonkeyPatch()
-        for name, value in environ.items():
-            monkey.setenv(name, value)
-        try:
-            code = main(
-                [
-                    "run", "--target", str(target), "--profile", "smoke", "--seed", "3",
-                    "--report-json", str(reports[0]), "--report-md", str(reports[1]),
-                    "--junit-xml", str(reports[2]),
-                ]
-            )  # fmt: skip
-        finally:
-            monkey.undo()
+        code = main(
+            [
+                "run", "--target", str(target), "--profile", "smoke", "--seed", "3",
+                "--report-json", str(reports[0]), "--report-md", str(reports[1]),
+                "--junit-xml", str(reports[2]),
+            ]
+        )  # fmt: skip
     captured = capsys.readouterr()
     assert code == 1
-    outputs = [captured.out, captured.err, *(path.read_text() for path in reports)]
     assert "Basic [REDACTED]" in captured.out
-    for secret in secrets:
-        for text in outputs:
-            assert secret not in text
+    encoded = [
+        base64.b64encode(f"{a.client_id}:{a.secret}".encode()).decode()
+        for a in credentials.accounts
+    ]
+    for text in [captured.out, captured.err, *(path.read_text() for path in reports)]:
+        assert PLANTED not in text
+        for value in encoded:
+            assert value not in text
+
+
+def test_an_internal_error_is_reported_without_the_secret(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    credentials = _planted_credentials()
+
+    def explode(*args: object) -> None:
+        raise RuntimeError(f"header was Basic {credentials.writer.secret}")
+
+    monkeypatch.setattr("conformance.run.runner.run_probes", explode)
+    monkeypatch.setattr("conformance.reference.server.generate_credentials", lambda: credentials)
+    assert main(["run", "--profile", "smoke"]) == 3
+    err = capsys.readouterr().err
+    assert "RuntimeError: header was Basic [REDACTED]" in err
+    assert "aborted by an internal error (RuntimeError)" in err
+    assert PLANTED not in err
 
 
 def test_dry_run_sends_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
