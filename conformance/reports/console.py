@@ -87,4 +87,6 @@ def render_table(report: RunReport) -> str:
         f"{report.requests} requests (429 retries {report.retried_429}, network retries "
         f"{report.retried_network}) in {report.duration_seconds:.1f} s: {verdict}",
     ]
+    if report.rerun:
+        lines.append(f"re-run: {report.rerun}")
     return "\n".join(lines)

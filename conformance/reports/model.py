@@ -53,6 +53,8 @@ class RunReport:
     aborted: str | None = None
     """Why the run stopped early (unreachable target, budget...); the report is partial."""
     notes: list[str] = field(default_factory=list)
+    rerun: str = ""
+    """The command that repeats this run (same target, profile and seed)."""
 
     @property
     def passed(self) -> bool:
@@ -76,4 +78,5 @@ class RunReport:
                 "first_failure_at": self.first_failure_at,
             },
             "notes": list(self.notes),
+            "rerun": self.rerun,
         }

@@ -72,7 +72,9 @@ def render_markdown(report: RunReport) -> str:
         lines += ["", "Notes:", *(f"- {note}" for note in report.notes)]
     lines += [
         "",
-        f"Re-run with `cf-conformance run --profile {report.profile} --seed {report.seed}`.",
+        f"Re-run with `{report.rerun}`."
+        if report.rerun
+        else f"Re-run with `cf-conformance run --profile {report.profile} --seed {report.seed}`.",
         "",
     ]
     return "\n".join(lines)

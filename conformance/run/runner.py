@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import random
+import shlex
 import sys
 import time
 import traceback
@@ -196,7 +197,11 @@ def _run(options: RunOptions, target: Target, out: TextIO, redactor: Redactor) -
     budget = target.limits.max_write_requests or profile.max_write_requests
     started = time.monotonic()
     report = RunReport(
-        target=target.name, base_url=target.base_url, profile=profile.name, seed=seed
+        target=target.name,
+        base_url=target.base_url,
+        profile=profile.name,
+        seed=seed,
+        rerun=_rerun_command(options, profile, seed),
     )
     progress = Progress(out)
     progress.line(
@@ -256,6 +261,18 @@ def _run(options: RunOptions, target: Target, out: TextIO, redactor: Redactor) -
     if report.aborted:
         return ExitCode.UNREACHABLE
     return ExitCode.OK if report.passed else ExitCode.FAILED
+
+
+def _rerun_command(options: RunOptions, profile: Profile, seed: int) -> str:
+    parts = ["cf-conformance", "run"]
+    if options.target is not None:
+        parts += ["--target", str(options.target)]
+    parts += ["--profile", profile.name, "--seed", str(seed)]
+    if options.max_examples is not None:
+        parts += ["--max-examples", str(options.max_examples)]
+    if options.only:
+        parts += ["--only", ",".join(sorted(options.only, key=lambda c: int(c[1:])))]
+    return " ".join(shlex.quote(part) for part in parts)
 
 
 def _preflight(target: Target) -> None:

@@ -302,3 +302,17 @@ class _Listener:
 
     def __exit__(self, *exc: object) -> None:
         self.sock.close()
+
+
+def test_markdown_summary_is_appended_to_github_step_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("# earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert main(["run", "--profile", "smoke", "--max-examples", "2", "--seed", "9"]) == 0
+    text = summary.read_text()
+    assert text.startswith("# earlier step\n")
+    assert "## ContraForce conformance: reference" in text
+    assert "| C17 | accepted and forbidden partition the requested ids | ✅ passed |" in text
+    assert "`cf-conformance run --profile smoke --seed 9 --max-examples 2`" in text
