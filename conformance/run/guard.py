@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from conformance.sandbox import Sandbox
 
 __all__ = [
-    "ProductionRefused",
     "WriteDisciplineError",
     "check_write_discipline",
     "production_reason",
@@ -18,10 +17,6 @@ __all__ = [
 
 PRODUCTION_HOSTS = ("portal.contraforce.com",)
 PLATFORM_SUFFIX = ".platform.contraforce.com"
-
-
-class ProductionRefused(RuntimeError):
-    """The base URL looks like production and --allow-production was not given."""
 
 
 class WriteDisciplineError(RuntimeError):

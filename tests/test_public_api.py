@@ -1,0 +1,37 @@
+"""Pins the public surface of the packages that have no API test of their own."""
+
+import pytest
+
+import conformance.openapi
+import conformance.reports
+import conformance.run
+
+EXPECTED = {
+    conformance.openapi: {
+        "BULK_UPDATE_OPERATION_ID", "BULK_UPDATE_PATH", "RULES", "ChangeClass", "Defect",
+        "PatchError", "Provenance", "RevendorResult", "SpecDifference", "SpecFinding",
+        "SpecLoadError", "VendorError", "apply_patch", "corrected_document", "count_by_class",
+        "diff_documents", "file_sha256", "find_spec_findings", "load_corrections",
+        "load_document", "load_provenance", "reduce_to_operations", "render_yaml", "revendor",
+        "spec_dir", "validate_document", "vendored_spec_path",
+    },
+    conformance.reports: {
+        "ClauseResult", "ClauseStatus", "FailureRecord", "Progress", "RunReport",
+        "curl_command", "render_markdown", "render_table", "write_json", "write_junit",
+        "write_markdown",
+    },
+    conformance.run: {
+        "PROFILES", "REDACTED", "ConfigError", "Credential", "Limits", "PlannedRequest",
+        "Profile", "Redactor", "StillThrottled", "Target", "TargetClient", "TargetUnreachable",
+        "WriteBudgetExceeded", "WriteDisciplineError", "check_write_discipline", "load_target",
+        "parse_target", "production_reason", "resize_profile",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("module", list(EXPECTED), ids=lambda m: m.__name__)
+def test_public_api(module: object) -> None:
+    exported = set(module.__all__)  # type: ignore[attr-defined]
+    assert exported == EXPECTED[module]  # type: ignore[index]
+    for name in exported:
+        assert hasattr(module, name), name
