@@ -6,13 +6,18 @@ incidents, repeats some, sends right, wrong, null or no workspace hints, and mix
 documented and mismatched classification/reason pairs and long or non-ASCII comments.
 
 Safety (DESIGN.md): every id sent is a sandbox incident or a reserved ``cfct-<uuid4>`` id;
-the uuid is drawn by Hypothesis so examples shrink and replay.
+the uuid's bits are drawn by Hypothesis so examples shrink and replay.
+
+Generation speed bounds the suite's throughput, so an item is drawn with as few Hypothesis
+choices as its variety allows: nothing is drawn that the item might not use.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 from hypothesis import strategies as st
@@ -67,17 +72,37 @@ class _Pick:
 
 @dataclass(frozen=True)
 class _Repeat:
-    """The id of an earlier item (a duplicate); ``fallback`` when there is none yet."""
+    """The id of an earlier item (a duplicate); a reserved id when there is none yet."""
 
     index: int
-    fallback: _Pick
 
 
 @dataclass(frozen=True)
 class _Hint:
     mode: HintMode
-    candidate: str | None  # a sandbox workspace to use as a wrong (or unknown-id) hint
-    fallback: str  # a reserved workspace when no sandbox workspace fits
+    other: str | None = None  # a wrong hint's workspace, unless it is the incident's own
+
+
+@dataclass(frozen=True)
+class _Slot:
+    target: _Pick | _Repeat
+    hint: _Hint
+    spec_fields: dict[str, Any]
+    pair: Any
+    comment: Any
+
+
+@dataclass(frozen=True)
+class _SlotStrategies:
+    """What one item is drawn from: built once per request strategy, not per item."""
+
+    targets: st.SearchStrategy[_Pick | _Repeat]
+    hint_modes: st.SearchStrategy[HintMode]
+    other_workspaces: st.SearchStrategy[str]
+    pairs: st.SearchStrategy[Any]
+    comments: st.SearchStrategy[Any]
+    # By (pair overridden, comment overridden): the fields an override replaces are not drawn.
+    spec_fields: Mapping[tuple[bool, bool], st.SearchStrategy[dict[str, Any]]]
 
 
 def bulk_update_schema(root: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -96,16 +121,15 @@ def bulk_update_requests(
     """Valid bulk requests of 0..``max_items`` items with their expected outcomes."""
     document = corrected_document() if root is None else root
     item = _item_node(schema_node(bulk_update_schema(document), root=document))
-    picks = _picks(sandbox)
-    target = st.one_of(picks, st.builds(_Repeat, st.integers(0, max_items), _unknown_ids()))
-    slot = st.tuples(
-        target,
-        _hints(sandbox),
-        valid_values(item.without("id", "workspace")),
-        _pair_overrides(item),
-        _comment_overrides(item),
+    parts = _SlotStrategies(
+        targets=st.one_of(_picks(sandbox), st.integers(0, max_items).map(_Repeat)),
+        hint_modes=st.sampled_from(_HINT_MODES),
+        other_workspaces=_other_workspaces(sandbox),
+        pairs=_pair_overrides(item),
+        comments=_comment_overrides(item),
+        spec_fields=_spec_fields(item),
     )
-    return st.lists(slot, max_size=max_items).map(lambda slots: _example(sandbox, slots))
+    return st.lists(_slots(parts), max_size=max_items).map(partial(_example, sandbox))
 
 
 def invalid_bulk_update_requests(
@@ -135,8 +159,23 @@ def _item_node(request: Node) -> ObjectNode:
     raise ValueError("the bulk request schema has no `items` array of objects")
 
 
-def _unknown_ids() -> st.SearchStrategy[_Pick]:
-    return st.uuids(version=4).map(lambda u: _Pick(f"{RESERVED_PREFIX}{u}", None))
+def _reserved(bits: int) -> str:
+    """The reserved id made of 128 drawn bits, with version and variant set as uuid4() does."""
+    return f"{RESERVED_PREFIX}{uuid.UUID(int=bits, version=4)}"
+
+
+# A workspace for a hint that must not be the incident's own, when the drawn one was.
+_NOWHERE = _reserved(0)
+
+
+def _reserved_ids() -> st.SearchStrategy[str]:
+    # One integer choice per id: cheaper than st.uuids, and each id shrinks on its own,
+    # towards cfct-00000000-0000-4000-8000-000000000000.
+    return st.integers(0, 2**128 - 1).map(_reserved)
+
+
+def _unknown(incident_id: str) -> _Pick:
+    return _Pick(incident_id, None)
 
 
 def _picks(sandbox: Sandbox) -> st.SearchStrategy[_Pick]:
@@ -146,17 +185,40 @@ def _picks(sandbox: Sandbox) -> st.SearchStrategy[_Pick]:
         for incidents in (sandbox.writable, sandbox.foreign)
         if incidents
     ]
-    return st.one_of(*known, _unknown_ids())
+    return st.one_of(*known, _reserved_ids().map(_unknown))
 
 
-def _hints(sandbox: Sandbox) -> st.SearchStrategy[_Hint]:
-    candidates = st.sampled_from(sandbox.workspaces) if sandbox.workspaces else st.none()
-    return st.builds(
-        _Hint,
-        st.sampled_from(_HINT_MODES),
-        candidates,
-        st.uuids(version=4).map(lambda u: f"{RESERVED_PREFIX}{u}"),
-    )
+def _other_workspaces(sandbox: Sandbox) -> st.SearchStrategy[str]:
+    """What a wrong hint names: a sandbox workspace or one that exists nowhere."""
+    if not sandbox.workspaces:
+        return _reserved_ids()
+    return st.one_of(st.sampled_from(sandbox.workspaces), _reserved_ids())
+
+
+def _spec_fields(item: ObjectNode) -> dict[tuple[bool, bool], st.SearchStrategy[dict[str, Any]]]:
+    """The spec-derived fields per combination of overrides, minus the fields they replace."""
+    strategies = {}
+    for pair in (False, True):
+        for comment in (False, True):
+            replaced = [
+                *((CLASSIFICATION_FIELD, REASON_FIELD) if pair else ()),
+                *(("comment",) if comment else ()),
+            ]
+            strategies[pair, comment] = valid_values(item.without("id", "workspace", *replaced))
+    return strategies
+
+
+@st.composite
+def _slots(draw: st.DrawFn, parts: _SlotStrategies) -> _Slot:
+    target = draw(parts.targets)
+    mode = draw(parts.hint_modes)
+    # Only what the item uses is drawn: another workspace for a wrong hint alone, and the
+    # overrides first, so that the spec-derived fields they replace are left out.
+    other = draw(parts.other_workspaces) if mode == "wrong" else None
+    pair = draw(parts.pairs)
+    comment = draw(parts.comments)
+    spec_fields = draw(parts.spec_fields[pair is not _KEEP, comment is not _KEEP])
+    return _Slot(target, _Hint(mode, other), spec_fields, pair, comment)
 
 
 def _pair_overrides(item: ObjectNode) -> st.SearchStrategy[Any]:
@@ -179,44 +241,44 @@ def _comment_overrides(item: ObjectNode) -> st.SearchStrategy[Any]:
 
 
 def _hint_value(hint: _Hint, pick: _Pick) -> str | None:
+    if hint.mode == "null":
+        return None
     if hint.mode == "right" and pick.workspace is not None:
         return pick.workspace
-    if hint.candidate is not None and hint.candidate != pick.workspace:
-        return hint.candidate
-    return hint.fallback
+    # A wrong hint, or a "right" one for an unknown id, which has no workspace of its own.
+    if hint.other is not None and hint.other != pick.workspace:
+        return hint.other
+    return _NOWHERE
 
 
-def _build_item(
-    pick: _Pick, hint: _Hint, rest: dict[str, Any], pair: Any, comment: Any
-) -> dict[str, Any]:
+def _build_item(pick: _Pick, slot: _Slot) -> dict[str, Any]:
     item: dict[str, Any] = {"id": pick.incident_id}
-    if hint.mode == "null":
-        item["workspace"] = None
-    elif hint.mode != "absent":
-        item["workspace"] = _hint_value(hint, pick)
-    item.update(rest)
-    if pair is not _KEEP:
-        classification, reason = pair
+    if slot.hint.mode != "absent":
+        item["workspace"] = _hint_value(slot.hint, pick)
+    item.update(slot.spec_fields)
+    if slot.pair is not _KEEP:
+        classification, reason = slot.pair
         item[CLASSIFICATION_FIELD] = classification
-        if reason is None:
-            item.pop(REASON_FIELD, None)
-        else:
+        if reason is not None:
             item[REASON_FIELD] = reason
-    if comment is not _KEEP:
-        item["comment"] = comment
+    if slot.comment is not _KEEP:
+        item["comment"] = slot.comment
     return item
 
 
-def _example(sandbox: Sandbox, slots: list[tuple[Any, ...]]) -> BulkUpdateExample:
+def _example(sandbox: Sandbox, slots: list[_Slot]) -> BulkUpdateExample:
     picks: list[_Pick] = []
     items = []
-    for target, hint, rest, pair, comment in slots:
-        if isinstance(target, _Repeat):
-            pick = picks[target.index % len(picks)] if picks else target.fallback
-        else:
+    for slot in slots:
+        target = slot.target
+        if not isinstance(target, _Repeat):
             pick = target
+        elif picks:
+            pick = picks[target.index % len(picks)]
+        else:
+            pick = _unknown(_reserved(target.index))  # nothing to repeat yet
         picks.append(pick)
-        items.append(_build_item(pick, hint, rest, pair, comment))
+        items.append(_build_item(pick, slot))
     body = {"items": items}
     check_write_safety(sandbox, body)
     return BulkUpdateExample(body, expected_outcomes(sandbox, items))

@@ -1,3 +1,4 @@
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -151,6 +152,17 @@ def test_unknown_ids_shrink_and_replay_deterministically() -> None:
     assert is_reserved_id(reserved)
     assert found == BulkUpdateExample({"items": [{"id": reserved}]}, {reserved: "forbidden"})
     assert shrunk() == found
+    # Each id's bits are a choice of their own, so they shrink to zero as well.
+    assert reserved == "cfct-00000000-0000-4000-8000-000000000000"
+
+
+@settings(max_examples=150)
+@given(bulk_update_requests(SANDBOX, max_items=CAP))
+def test_reserved_ids_and_workspaces_are_version_4_uuids(example: BulkUpdateExample) -> None:
+    hints = [item.get("workspace") for item in example.items]
+    for value in [*_ids(example), *hints]:
+        if isinstance(value, str) and value.startswith("cfct-"):
+            assert uuid.UUID(value.removeprefix("cfct-")).version == 4, value
 
 
 @settings(max_examples=50)
