@@ -32,6 +32,7 @@ from conformance.reports import (
     write_markdown,
 )
 from conformance.run.client import (
+    ClientStats,
     PlannedRequest,
     TargetClient,
     TargetUnreachable,
@@ -40,7 +41,7 @@ from conformance.run.client import (
 from conformance.run.credentials import Credential, Redactor
 from conformance.run.guard import production_reason
 from conformance.run.phases import PhaseContext, run_probes
-from conformance.run.probes import plan_probes
+from conformance.run.probes import Probe, plan_probes
 from conformance.run.profiles import PROFILES, Profile, resize_profile
 from conformance.run.properties import PhaseAborted, run_property
 from conformance.run.recorder import Recorder
@@ -217,50 +218,66 @@ def _run(options: RunOptions, target: Target, out: TextIO, redactor: Redactor) -
             seed=seed,
             database_dir=str(options.hypothesis_db) if options.hypothesis_db else None,
         )
-        try:
-            _preflight(target)
-            run_probes(phase, probes)
-            _run_properties(phase, target, profile)
-            if profile.fuzz_examples:
-                # schemathesis takes a while to import; profiles without fuzzing skip it.
-                from conformance.run.fuzzing import run_fuzzing  # noqa: PLC0415
-
-                run_fuzzing(phase, examples=profile.fuzz_examples)
-        except TargetUnreachable as exc:
-            report.aborted = redactor.text(str(exc))
-        except PhaseAborted as exc:
-            if isinstance(exc.cause, WriteBudgetExceeded):
-                report.notes.append(f"stopped early: {exc.cause}")
-            else:
-                report.aborted = redactor.text(f"{type(exc.cause).__name__}: {exc.cause}")
-        except WriteBudgetExceeded as exc:
-            report.notes.append(f"stopped early: {exc}")
-        stats = client.stats
+        _run_phases(phase, target, profile, probes, report)
     skipped = [(clause, p.reason) for p in skipped_probes for clause in p.clauses]
     skipped.append(("C21", "the vendored spec has no read-back operation yet"))
-    report.clauses = recorder.clause_results([*phase.skipped, *skipped])
-    report.failures = list(recorder.records)
-    report.notes += recorder.notes
-    report.first_failure_at = recorder.first_failure_at
-    report.requests, report.retried_429, report.retried_network = (
-        stats.requests,
-        stats.retried_429,
-        stats.retried_network,
-    )
-    if stats.given_up_429:
-        report.notes.append(
-            f"{stats.given_up_429} request(s) were still throttled (429) after retries "
-            "and were not judged"
-        )
-    if stats.share_429 > target.limits.max_429_share:
-        report.failures.append(
-            _rate_limit_failure(stats.share_429, target.limits.max_429_share, seed)
-        )
+    _complete(report, recorder, client.stats, target.limits, [*phase.skipped, *skipped])
     report.duration_seconds = time.monotonic() - started
     _write_reports(report, options, out)
     if report.aborted:
         return ExitCode.UNREACHABLE
     return ExitCode.OK if report.passed else ExitCode.FAILED
+
+
+def _run_phases(
+    phase: PhaseContext, target: Target, profile: Profile, probes: list[Probe], report: RunReport
+) -> None:
+    """Preflight, probes, properties, fuzzing; an unreachable target stops them all."""
+    redactor = phase.recorder.redactor
+    try:
+        _preflight(target)
+        run_probes(phase, probes)
+        _run_properties(phase, target, profile)
+        if profile.fuzz_examples:
+            # schemathesis takes a while to import; profiles without fuzzing skip it.
+            from conformance.run.fuzzing import run_fuzzing  # noqa: PLC0415
+
+            run_fuzzing(phase, examples=profile.fuzz_examples)
+    except TargetUnreachable as exc:
+        report.aborted = redactor.text(str(exc))
+    except PhaseAborted as exc:
+        if isinstance(exc.cause, WriteBudgetExceeded):
+            report.notes.append(f"stopped early: {exc.cause}")
+        else:
+            report.aborted = redactor.text(f"{type(exc.cause).__name__}: {exc.cause}")
+    except WriteBudgetExceeded as exc:
+        report.notes.append(f"stopped early: {exc}")
+
+
+def _complete(
+    report: RunReport,
+    recorder: Recorder,
+    stats: ClientStats,
+    limits: Limits,
+    skipped: list[tuple[str, str]],
+) -> None:
+    """Fill the report from what the recorder and the client counted."""
+    report.clauses = recorder.clause_results(skipped)
+    report.failures = list(recorder.records)
+    report.notes += recorder.notes
+    report.first_failure_at = recorder.first_failure_at
+    report.requests = stats.requests
+    report.retried_429 = stats.retried_429
+    report.retried_network = stats.retried_network
+    if stats.given_up_429:
+        report.notes.append(
+            f"{stats.given_up_429} request(s) were still throttled (429) after retries "
+            "and were not judged"
+        )
+    if stats.share_429 > limits.max_429_share:
+        report.failures.append(
+            _rate_limit_failure(stats.share_429, limits.max_429_share, report.seed)
+        )
 
 
 def _rerun_command(options: RunOptions, profile: Profile, seed: int) -> str:
@@ -284,7 +301,8 @@ def _preflight(target: Target) -> None:
             return
         except httpx.HTTPError as exc:
             last = exc
-            time.sleep(0.5 * 2**attempt if attempt < PREFLIGHT_ATTEMPTS - 1 else 0)
+            if attempt < PREFLIGHT_ATTEMPTS - 1:
+                time.sleep(0.5 * 2**attempt)
     host = httpx.URL(target.base_url).host
     raise TargetUnreachable(f"{host} is unreachable at preflight ({type(last).__name__}: {last})")
 
