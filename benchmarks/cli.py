@@ -8,7 +8,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -18,10 +18,12 @@ from benchmarks.figures import machine_info
 from benchmarks.generation import run_generation
 from benchmarks.plain_schemathesis import EXCLUDED_CHECKS, run_plain_schemathesis
 from benchmarks.raw_loop import run_raw_loop
-from benchmarks.reference import reference_target, writer_authorization
+from benchmarks.reference import reference_target
 from benchmarks.results import build_figures, render_table
+from benchmarks.separate_process import separate_reference
 from benchmarks.suite_phase import run_suite_phase
 from conformance.reference import FAULTS, ReferenceServer
+from conformance.run.target import Target
 
 __all__ = ["FULL", "QUICK", "Sizes", "main", "select_faults"]
 
@@ -40,6 +42,7 @@ class Sizes:
 
 FULL = Sizes(2_000, 30.0, 300, 300, 500, seeds=5, rounds=3)
 QUICK = Sizes(300, 10.0, 50, 100, 100, seeds=1, rounds=1)
+SETTLE_SECONDS = 0.5
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -57,6 +60,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if args.rounds:
         sizes = dataclasses.replace(sizes, rounds=args.rounds)
     rounds = _throughput(sizes, seed=args.seed, say=say)
+    separate: tuple[list[dict[str, Any]], dict[str, Any]] | None = None
+    if args.separate_process:
+        separate = _separate_process_throughput(sizes, seed=args.seed, say=say)
     say(f"[default profile] clean reference API, seeds {seeds[0]}..{seeds[-1]}")
     clean = []
     for seed in seeds:
@@ -78,8 +84,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         requests_to_detection={d.fault: d.median for d in detections},
         default_profile_seconds=clean[0].seconds,
         machine={**machine_info(), "load_average_at_start": load_at_start},
+        separate_process_rounds=(
+            None if separate is None else [_round_figures(round_) for round_ in separate[0]]
+        ),
         details={
             "throughput_rounds": rounds,
+            "separate_process": (
+                None if separate is None else {"rounds": separate[0], "server": separate[1]}
+            ),
             "default_profile": [run.to_json() for run in clean],
             "detection": {d.fault: d.to_json() for d in detections},
             "sizes": {**asdict(sizes), "seeds": len(seeds)},
@@ -113,6 +125,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--seed", type=int, default=1, help="Hypothesis seed of the throughput measurements"
     )
+    parser.add_argument(
+        "--no-separate-process",
+        dest="separate_process",
+        action="store_false",
+        help="skip the throughput rounds against the reference API in a separate process",
+    )
     return parser
 
 
@@ -129,68 +147,101 @@ def select_faults(selection: str | None) -> list[str]:
 def _throughput(sizes: Sizes, *, seed: int, say: Any) -> list[dict[str, Any]]:
     """Raw loop, schemathesis, suite and generation against one shared reference server."""
     with ReferenceServer() as server:
+        target = reference_target(server)
         rounds = []
         for number in range(1, sizes.rounds + 1):
             say(f"[throughput round {number}/{sizes.rounds}]")
-            rounds.append(_throughput_round(server, sizes, seed=seed, say=say))
+            round_ = _throughput_round(target, server.wait_idle, sizes, seed=seed, say=say)
+            say(f"  generation: bulk_update_requests(max_items=20), {sizes.generation_examples}")
+            generation = run_generation(
+                server.sandbox, examples=sizes.generation_examples, seed=seed
+            )
+            say(
+                f"    {generation.examples} examples in {generation.seconds:.2f} s: "
+                f"{generation.examples_per_second:.1f} examples/s"
+            )
+            round_["generation"] = {
+                **asdict(generation),
+                "examples_per_second": generation.examples_per_second,
+            }
+            rounds.append(round_)
     return rounds
 
 
+def _separate_process_throughput(
+    sizes: Sizes, *, seed: int, say: Any
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The same raw loop, schemathesis and suite, against ``serve`` in a child process."""
+    say("[separate process] python -m conformance serve --port 0")
+    with separate_reference() as served:
+        say(f"  pid {served.pid}, listening on {served.target.base_url}")
+        rounds = []
+        for number in range(1, sizes.rounds + 1):
+            say(f"[separate-process throughput round {number}/{sizes.rounds}]")
+            rounds.append(
+                _throughput_round(served.target, _settle_remote, sizes, seed=seed, say=say)
+            )
+    say(f"  serve stopped, exit {served.exit_code}")
+    server = {"command": served.command[1:], "exit_code": served.exit_code}
+    return rounds, server
+
+
+def _settle_remote() -> None:
+    """A pause instead of ``wait_idle``, which cannot reach into another process.
+
+    The reference worker keeps up with the raw loop (its queue is empty within microseconds
+    of the last answer in-process), so half a second is ample.
+    """
+    time.sleep(SETTLE_SECONDS)
+
+
 def _throughput_round(
-    server: ReferenceServer, sizes: Sizes, *, seed: int, say: Any
+    target: Target, settle: Callable[[], object], sizes: Sizes, *, seed: int, say: Any
 ) -> dict[str, Any]:
-    target, authorization = reference_target(server), writer_authorization(server)
+    authorization = target.writer.authorization()
     say(f"  raw: {sizes.raw_requests} requests (time box {sizes.raw_time_box:.0f} s)")
     raw = run_raw_loop(
-        server.base_url,
+        target.base_url,
         authorization,
-        server.sandbox,
+        target.sandbox,
         requests=sizes.raw_requests,
         time_box=sizes.raw_time_box,
     )
     say(f"    {raw.requests} requests in {raw.seconds:.2f} s: {raw.rps:.1f} req/s")
     # Accepted updates are applied in the background: let them finish before the next clock.
-    server.wait_idle()
+    settle()
     say(f"  schemathesis: pytest, max_examples={sizes.schemathesis_examples}")
     plain = run_plain_schemathesis(
-        server.base_url, authorization, max_examples=sizes.schemathesis_examples, seed=seed
+        target.base_url, authorization, max_examples=sizes.schemathesis_examples, seed=seed
     )
     say(
         f"    {plain.cases} cases in {plain.seconds:.2f} s: {plain.cases_per_second:.1f} "
         f"cases/s (pytest exit {plain.exit_code}, {plain.wall_seconds:.1f} s in all)"
     )
-    server.wait_idle()
+    settle()
     say(f"  suite: valid bulk updates property, {sizes.suite_examples} examples")
     suite = run_suite_phase(target, examples=sizes.suite_examples, seed=seed)
     say(
         f"    {suite.cases} cases in {suite.seconds:.2f} s: {suite.cases_per_second:.1f} "
         f"cases/s ({suite.failures} failures recorded, {suite.mean_items:.1f} items/request)"
     )
-    server.wait_idle()
-    say(f"  generation: bulk_update_requests(max_items=20), {sizes.generation_examples}")
-    generation = run_generation(server.sandbox, examples=sizes.generation_examples, seed=seed)
-    say(
-        f"    {generation.examples} examples in {generation.seconds:.2f} s: "
-        f"{generation.examples_per_second:.1f} examples/s"
-    )
+    settle()
     return {
         "raw": {**asdict(raw), "rps": raw.rps},
         "schemathesis": {**asdict(plain), "excluded_checks": EXCLUDED_CHECKS},
         "suite": asdict(suite),
-        "generation": {
-            **asdict(generation),
-            "examples_per_second": generation.examples_per_second,
-        },
     }
 
 
 def _round_figures(round_: dict[str, Any]) -> dict[str, float]:
-    return {
+    figures = {
         "raw_rps": round_["raw"]["rps"],
         "schemathesis_rps": round_["schemathesis"]["cases_per_second"],
         "suite_rps": round_["suite"]["cases_per_second"],
-        "generation_eps": round_["generation"]["examples_per_second"],
     }
+    if "generation" in round_:
+        figures["generation_eps"] = round_["generation"]["examples_per_second"]
+    return figures
 
 
 def _describe(run: RunFigures) -> str:

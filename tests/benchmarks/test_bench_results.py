@@ -80,11 +80,19 @@ def met(document: dict[str, Any]) -> dict[str, bool]:
 @pytest.mark.parametrize(
     ("overrides", "name", "expected"),
     [
-        pytest.param({}, "suite >= 40% of raw", True, id="half-of-raw"),
-        pytest.param({"suite_rps": 119.0}, "suite >= 40% of raw", False, id="under-40-percent"),
-        pytest.param({}, "suite >= 3x schemathesis", True, id="five-times"),
+        pytest.param({}, "suite >= 40% of raw (in-process)", True, id="half-of-raw"),
         pytest.param(
-            {"schemathesis_rps": 60.0}, "suite >= 3x schemathesis", False, id="only-2.5-times"
+            {"suite_rps": 119.0},
+            "suite >= 40% of raw (in-process)",
+            False,
+            id="under-40-percent",
+        ),
+        pytest.param({}, "suite >= 3x schemathesis (in-process)", True, id="five-times"),
+        pytest.param(
+            {"schemathesis_rps": 60.0},
+            "suite >= 3x schemathesis (in-process)",
+            False,
+            id="only-2.5-times",
         ),
         pytest.param({}, "every fault within 200 requests", True, id="all-within-200"),
         pytest.param(
@@ -137,3 +145,60 @@ def test_the_table_shows_figures_ratios_detection_and_targets() -> None:
     assert "  no-meta  25" in table
     assert "  [MISSED] every fault within 200 requests: not detected: leak" in table
     assert "  [met] default profile < 60 s: 12.5 s" in table
+    assert "separate process" not in table
+
+
+SEPARATE = {"raw_rps": 400.0, "schemathesis_rps": 50.0, "suite_rps": 100.0}
+
+
+def test_separate_process_figures_have_their_own_key_and_leave_the_others_alone() -> None:
+    rounds = [SEPARATE, SEPARATE | {"raw_rps": 200.0, "suite_rps": 120.0}]
+    document = figures(separate_process_rounds=rounds)
+    assert document["separate_process"] == {
+        "raw_rps": 300.0,
+        "schemathesis_rps": 50.0,
+        "suite_rps": 110.0,
+        # Per round: 0.25 and 0.6 of raw; 2 and 2.4 times schemathesis.
+        "ratios": {"suite_over_raw": 0.425, "suite_over_schemathesis": 2.2},
+        "rounds": rounds,
+    }
+    assert document["ratios"] == figures()["ratios"]
+    assert (document["raw_rps"], document["suite_rps"]) == (300.0, 150.0)
+
+
+def test_without_separate_process_rounds_there_is_no_key() -> None:
+    assert "separate_process" not in figures()
+
+
+def test_no_separate_process_rounds_is_an_error_when_the_setup_was_run() -> None:
+    with pytest.raises(ValueError, match=r"^no throughput rounds were measured$"):
+        figures(separate_process_rounds=[])
+
+
+def test_both_setups_get_the_two_throughput_targets_with_their_own_label() -> None:
+    document = figures(separate_process_rounds=[SEPARATE])
+    throughput = [(t["name"], t["met"], t["detail"]) for t in document["targets"][:4]]
+    assert throughput == [
+        ("suite >= 40% of raw (in-process)", True, "suite/raw = 50%"),
+        ("suite >= 3x schemathesis (in-process)", True, "suite/schemathesis = 5.00x"),
+        ("suite >= 40% of raw (separate process)", False, "suite/raw = 25%"),
+        ("suite >= 3x schemathesis (separate process)", False, "suite/schemathesis = 2.00x"),
+    ]
+    assert len(document["targets"]) == 7
+
+
+def test_the_table_shows_the_separate_process_block_after_the_in_process_one() -> None:
+    table = render_table(figures(separate_process_rounds=[SEPARATE]))
+    in_process = table.index("throughput, reference API in this process:")
+    separate = table.index("throughput, reference API in a separate process:")
+    assert in_process < separate
+    block = table[separate:].split("\n\n")[0].splitlines()
+    assert block[1:] == [
+        "  raw client loop            400.0 req/s",
+        "  plain schemathesis pytest  50.0 cases/s",
+        "  suite property phase       100.0 cases/s",
+        "  suite / raw                25%",
+        "  suite / schemathesis       2.00x",
+        "  (medians over 1 rounds)",
+    ]
+    assert "  [MISSED] suite >= 40% of raw (separate process): suite/raw = 25%" in table
