@@ -45,18 +45,22 @@ def received_content_type(content_type: str | None) -> str:
     return "no Content-Type header" if content_type is None else content_type
 
 
+def require_media_type(exchange: Exchange, wanted: str, *, kind: str) -> None:
+    """Fail unless the response's media type is ``wanted`` (parameters allowed)."""
+    if media_type(exchange.content_type) != wanted:
+        fail(
+            f"{kind} response is not served as {wanted}",
+            received=received_content_type(exchange.content_type),
+            expected=f"{wanted} (media-type parameters allowed)",
+            at="header Content-Type",
+        )
+
+
 @clause_check("C1")
 def success_media_type_conformance(exchange: Exchange, context: CheckContext) -> None:
     """C1: a 2xx response is served as ``application/json`` (parameters allowed)."""
-    if not is_success(exchange.status):
-        return
-    if media_type(exchange.content_type) != "application/json":
-        fail(
-            "Success response is not served as application/json",
-            received=received_content_type(exchange.content_type),
-            expected="application/json (media-type parameters allowed)",
-            at="header Content-Type",
-        )
+    if is_success(exchange.status):
+        require_media_type(exchange, "application/json", kind="Success")
 
 
 @clause_check("C1")

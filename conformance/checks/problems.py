@@ -19,8 +19,8 @@ from conformance.checks._base import (
     shown,
 )
 from conformance.checks.context import CheckContext
-from conformance.checks.envelope import received_body, received_content_type
-from conformance.checks.exchange import Exchange, JsonValue, NoBody, NotJson, media_type
+from conformance.checks.envelope import received_body, require_media_type
+from conformance.checks.exchange import Exchange, JsonValue, NoBody, NotJson
 from conformance.checks.failure import json_path, render
 
 __all__ = [
@@ -52,15 +52,8 @@ def problem_code(exchange: Exchange) -> str | None:
 @clause_check("C5")
 def problem_media_type_conformance(exchange: Exchange, context: CheckContext) -> None:
     """C5: every 4xx and 5xx is served as ``application/problem+json`` (parameters allowed)."""
-    if not is_error(exchange.status):
-        return
-    if media_type(exchange.content_type) != "application/problem+json":
-        fail(
-            "Error response is not served as application/problem+json",
-            received=received_content_type(exchange.content_type),
-            expected="application/problem+json (media-type parameters allowed)",
-            at="header Content-Type",
-        )
+    if is_error(exchange.status):
+        require_media_type(exchange, "application/problem+json", kind="Error")
 
 
 @clause_check("C5")
