@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from conformance.openapi.pointer import join, resolve, split
+from conformance.openapi.pointer import follow_refs, join, resolve, split
 
 __all__ = ["ChangeClass", "SpecDifference", "count_by_class", "diff_documents"]
 
@@ -189,7 +189,7 @@ class _Walker:
             (operation_at, operation.get("parameters")),
         ):
             for index, raw in enumerate(raws or ()):
-                param = _deref(document, raw)
+                param = follow_refs(document, raw)
                 if isinstance(param, dict):
                     found[(str(param.get("in")), str(param.get("name")))] = (
                         f"{at}/parameters/{index}",
@@ -199,7 +199,7 @@ class _Walker:
 
     def request_body(self, pointer: str, old_raw: Any, new_raw: Any) -> None:
         at = f"{pointer}/requestBody"
-        old_body, new_body = _deref(self.old, old_raw), _deref(self.new, new_raw)
+        old_body, new_body = follow_refs(self.old, old_raw), follow_refs(self.new, new_raw)
         if not isinstance(old_body, dict) and not isinstance(new_body, dict):
             return
         if not isinstance(new_body, dict):
@@ -234,8 +234,8 @@ class _Walker:
                     ChangeClass.BREAKING, "response status removed", status_at, _show(str(status))
                 )
                 continue
-            old_response = _deref(self.old, old_raw)
-            new_response = _deref(self.new, new_responses[status])
+            old_response = follow_refs(self.old, old_raw)
+            new_response = follow_refs(self.new, new_responses[status])
             if isinstance(old_response, dict) and isinstance(new_response, dict):
                 self.annotations(status_at, old_response, new_response, keys=("description",))
                 self.content(
@@ -596,18 +596,6 @@ def _annotation_kind(keyword: str, old: Any, new: Any) -> str:
     if new is _ABSENT:
         return f"{keyword} removed"
     return f"{keyword} changed"
-
-
-def _deref(document: Mapping[str, Any], node: Any) -> Any:
-    """A parameter, request body or response object with its ``$ref`` (if any) followed."""
-    seen: set[str] = set()
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"] not in seen:
-        seen.add(node["$ref"])
-        target = _target(document, node["$ref"])
-        if target is _ABSENT:
-            return node
-        node = target
-    return node
 
 
 def _target(document: Mapping[str, Any], ref: str) -> Any:

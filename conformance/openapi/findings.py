@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conformance.openapi.document import Defect
-from conformance.openapi.pointer import join, resolve
+from conformance.openapi.pointer import follow_refs, join
 
 __all__ = ["RULES", "SpecFinding", "find_spec_findings"]
 
@@ -151,20 +151,6 @@ def _all_schemas(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]
             )
 
 
-def _deref(document: dict[str, Any], schema: Any) -> Any:
-    seen: set[str] = set()
-    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-        ref = schema["$ref"]
-        if not ref.startswith("#") or ref in seen:
-            return schema
-        seen.add(ref)
-        try:
-            schema = resolve(document, ref[1:])
-        except KeyError:
-            return schema
-    return schema
-
-
 def _types(schema: dict[str, Any]) -> list[str]:
     declared = schema.get("type")
     if isinstance(declared, list):
@@ -173,7 +159,7 @@ def _types(schema: dict[str, Any]) -> list[str]:
 
 
 def _is_nullable(document: dict[str, Any], schema: Any) -> bool:
-    schema = _deref(document, schema)
+    schema = follow_refs(document, schema)
     if not isinstance(schema, dict):
         return False
     if "null" in _types(schema) or None in (schema.get("enum") or []):
@@ -226,7 +212,7 @@ def _request_arrays(document: dict[str, Any]) -> Iterator[Raw]:
             ref = schema.get("$ref")
             if isinstance(ref, str) and ref.startswith("#") and ref not in seen:
                 seen.add(ref)
-                pending.append((ref[1:], _deref(document, schema)))
+                pending.append((ref[1:], follow_refs(document, schema)))
             if "array" in _types(schema):
                 if "maxItems" not in schema:
                     yield "unbounded-request-array", pointer, "no maxItems: the cap is unknown"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["escape", "join", "resolve", "split"]
+__all__ = ["escape", "follow_refs", "join", "resolve", "split"]
 
 
 def escape(token: str | int) -> str:
@@ -33,4 +33,19 @@ def resolve(document: Any, pointer: str | Iterable[str]) -> Any:
             node = node[int(token)] if isinstance(node, list) else node[token]
         except (KeyError, IndexError, ValueError, TypeError):
             raise KeyError(f"{join(*tokens[: depth + 1])} does not exist") from None
+    return node
+
+
+def follow_refs(document: Any, node: Any) -> Any:
+    """``node`` with local ``$ref``s followed; a dangling, external or cyclic one stops there."""
+    seen: set[str] = set()
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        ref = node["$ref"]
+        if not ref.startswith("#") or ref in seen:
+            return node
+        seen.add(ref)
+        try:
+            node = resolve(document, ref[1:])
+        except (KeyError, ValueError):
+            return node
     return node
