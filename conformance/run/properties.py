@@ -78,7 +78,10 @@ def run_property(
             sent += 1
             failures = context.recorder.evaluate(exchange)
             if extra_checks is not None:
-                failures += extra_checks(example, exchange)
+                extra = extra_checks(example, exchange)
+                if extra:
+                    context.recorder.mark_failing()
+                failures += extra
             progress.advance(failures=len(failures))
             if failures:
                 last_failure[:] = [(exchange, failures)]

@@ -86,9 +86,14 @@ class Recorder:
             if self.only is None or clause in self.only:
                 self.checked[clause] += 1
         failures = list(iter_failures(exchange, context=self.context, only=self.only))
-        if failures and self.first_failure_at is None:
-            self.first_failure_at = self.exchanges
+        if failures:
+            self.mark_failing()
         return failures
+
+    def mark_failing(self) -> None:
+        """The exchange judged last failed (also by checks run outside the registry)."""
+        if self.first_failure_at is None:
+            self.first_failure_at = self.exchanges
 
     def check(self, exchange: Exchange, *, phase: str) -> list[ConformanceFailure]:
         """Evaluate ``exchange`` and record its failures."""
