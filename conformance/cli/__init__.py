@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from conformance import __version__
 from conformance.cli import run_command, serve_command, spec_commands
 from conformance.exit_codes import ExitCode
 
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cf-conformance",
         description="Contract-testing and spec-conformance suite for the ContraForce v2 API.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     for module in COMMAND_MODULES:
