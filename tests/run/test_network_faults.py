@@ -65,9 +65,11 @@ def test_too_many_429s_fail_the_run(tmp_path: Path) -> None:
 def test_a_slow_response_beyond_the_timeout_is_retried(tmp_path: Path) -> None:
     with (
         ReferenceServer() as server,
-        FaultyProxy(server.base_url, plan={3: "slow"}, slow_seconds=1.5) as proxy,
+        # Timeout and delay far enough apart that only the planned request can time out,
+        # even on a loaded CI machine.
+        FaultyProxy(server.base_url, plan={3: "slow"}, slow_seconds=3.0) as proxy,
     ):
-        code, report, out = _run(tmp_path, server, proxy, "timeout_seconds = 0.5")
+        code, report, out = _run(tmp_path, server, proxy, "timeout_seconds = 1.5")
     assert code == 0, out
     assert report["stats"]["retried_network"] == 1
 
