@@ -9,10 +9,8 @@ imported here, because importing it registers global schemathesis hooks.
 from strategies.bulk import (
     DEFAULT_MAX_ITEMS,
     BulkUpdateExample,
-    UnsafeIdError,
     bulk_update_requests,
     bulk_update_schema,
-    check_write_safety,
     invalid_bulk_update_requests,
 )
 from strategies.classification import DOCUMENTED_REASONS, ClassificationPairs, is_documented_pair
@@ -34,13 +32,11 @@ __all__ = [
     "ClassificationPairs",
     "NoInvalidValueError",
     "SchemaLike",
-    "UnsafeIdError",
     "UnsupportedSchemaError",
     "Violation",
     "ViolationKind",
     "bulk_update_requests",
     "bulk_update_schema",
-    "check_write_safety",
     "from_schema",
     "invalid_bulk_update_requests",
     "invalid_examples",

@@ -5,8 +5,9 @@ UpdateIncidentRequest schema. On top of it this layer chooses writable, foreign 
 incidents, repeats some, sends right, wrong, null or no workspace hints, and mixes in
 documented and mismatched classification/reason pairs and long or non-ASCII comments.
 
-Safety (DESIGN.md): every id sent is a sandbox incident or a reserved ``cfct-<uuid4>`` id;
-the uuid's bits are drawn by Hypothesis so examples shrink and replay.
+Every id is a sandbox incident or a reserved ``cfct-<uuid4>`` id whose bits Hypothesis draws,
+so examples shrink and replay; the write rule (``conformance.sandbox``) holds them to that
+where requests are sent.
 
 Generation speed bounds the suite's throughput, so an item is drawn with as few Hypothesis
 choices as its variety allows: nothing is drawn that the item might not use.
@@ -14,7 +15,6 @@ choices as its variety allows: nothing is drawn that the item might not use.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -23,7 +23,7 @@ from typing import Any, Literal
 from hypothesis import strategies as st
 
 from conformance.openapi import BULK_UPDATE_PATH, corrected_document
-from conformance.sandbox import RESERVED_PREFIX, Outcome, Sandbox, expected_outcomes
+from conformance.sandbox import Outcome, Sandbox, expected_outcomes, reserved_id
 from strategies.classification import CLASSIFICATION_FIELD, REASON_FIELD, ClassificationPairs
 from strategies.generate import invalid_examples, schema_node
 from strategies.json_values import texts
@@ -34,10 +34,8 @@ from strategies.violations import Violation
 __all__ = [
     "DEFAULT_MAX_ITEMS",
     "BulkUpdateExample",
-    "UnsafeIdError",
     "bulk_update_requests",
     "bulk_update_schema",
-    "check_write_safety",
     "invalid_bulk_update_requests",
 ]
 
@@ -45,10 +43,6 @@ DEFAULT_MAX_ITEMS = 20
 HintMode = Literal["absent", "right", "null", "wrong"]
 _HINT_MODES: tuple[HintMode, ...] = ("absent", "right", "null", "wrong")
 _KEEP = object()  # leave the spec-derived value as it is
-
-
-class UnsafeIdError(AssertionError):
-    """A request would carry an id outside the sandbox and the reserved namespace."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +141,7 @@ def invalid_bulk_update_requests(
     labelled = invalid_examples(
         bulk_update_schema(document), root=document, max_list_size=max_items
     )
-    return _safe_invalid(labelled, _picks(sandbox), sandbox)
+    return _safe_invalid(labelled, _picks(sandbox))
 
 
 def _item_node(request: Node) -> ObjectNode:
@@ -159,19 +153,14 @@ def _item_node(request: Node) -> ObjectNode:
     raise ValueError("the bulk request schema has no `items` array of objects")
 
 
-def _reserved(bits: int) -> str:
-    """The reserved id made of 128 drawn bits, with version and variant set as uuid4() does."""
-    return f"{RESERVED_PREFIX}{uuid.UUID(int=bits, version=4)}"
-
-
 # A workspace for a hint that must not be the incident's own, when the drawn one was.
-_NOWHERE = _reserved(0)
+_NOWHERE = reserved_id(0)
 
 
 def _reserved_ids() -> st.SearchStrategy[str]:
     # One integer choice per id: cheaper than st.uuids, and each id shrinks on its own,
     # towards cfct-00000000-0000-4000-8000-000000000000.
-    return st.integers(0, 2**128 - 1).map(_reserved)
+    return st.integers(0, 2**128 - 1).map(reserved_id)
 
 
 def _unknown(incident_id: str) -> _Pick:
@@ -276,47 +265,43 @@ def _example(sandbox: Sandbox, slots: list[_Slot]) -> BulkUpdateExample:
         elif picks:
             pick = picks[target.index % len(picks)]
         else:
-            pick = _unknown(_reserved(target.index))  # nothing to repeat yet
+            pick = _unknown(reserved_id(target.index))  # nothing to repeat yet
         picks.append(pick)
         items.append(_build_item(pick, slot))
-    body = {"items": items}
-    check_write_safety(sandbox, body)
-    return BulkUpdateExample(body, expected_outcomes(sandbox, items))
-
-
-def check_write_safety(sandbox: Sandbox, body: Any) -> None:
-    """Raise ``UnsafeIdError`` unless every string id in ``body`` may be written to.
-
-    The last gate before a request leaves: the strategies call it on everything they build,
-    and a runner can call it on bodies from anywhere else.
-    """
-    items = body.get("items") if isinstance(body, dict) else None
-    for item in items if isinstance(items, list) else ():
-        incident_id = item.get("id") if isinstance(item, dict) else None
-        if isinstance(incident_id, str) and not sandbox.allows_write_to(incident_id):
-            raise UnsafeIdError(
-                f"refusing to send id {incident_id!r}: neither a sandbox incident nor a reserved id"
-            )
+    return BulkUpdateExample({"items": items}, expected_outcomes(sandbox, items))
 
 
 def _safe_invalid(
     labelled: st.SearchStrategy[tuple[Any, Violation]],
     picks: st.SearchStrategy[_Pick],
-    sandbox: Sandbox,
 ) -> st.SearchStrategy[tuple[Any, Violation]]:
     @st.composite
     def safe(draw: st.DrawFn) -> tuple[Any, Violation]:
         body, violation = draw(labelled)
+        if isinstance(body, list):  # a lenient server might read it as the items
+            return [_safe_item(item, draw(picks)) for item in body], violation
         if not isinstance(body, dict) or not isinstance(body.get("items"), list):
             return body, violation
-        items = [
-            {**item, "id": draw(picks).incident_id}
-            if isinstance(item, dict) and isinstance(item.get("id"), str)
-            else item
-            for item in body["items"]
-        ]
-        safe_body = {**body, "items": items}
-        check_write_safety(sandbox, safe_body)
-        return safe_body, violation
+        items = [_safe_item(item, draw(picks)) for item in body["items"]]
+        return {**body, "items": items}, violation
 
     return safe()
+
+
+def _safe_item(item: Any, pick: _Pick) -> Any:
+    """The item with an id the write rule allows, of the same JSON kind where that is safe.
+
+    A string id becomes a sandbox or reserved one, and so does an item that is a bare string
+    (a lenient binder might read it as an id). A number stays the wrong type but becomes
+    ``True``: a lenient binder could turn ``123`` into the id ``"123"``, never ``true``.
+    """
+    if isinstance(item, str):
+        return pick.incident_id
+    if not isinstance(item, dict):
+        return item
+    incident_id = item.get("id")
+    if isinstance(incident_id, str):
+        return {**item, "id": pick.incident_id}
+    if isinstance(incident_id, (int, float)) and not isinstance(incident_id, bool):
+        return {**item, "id": True}
+    return item

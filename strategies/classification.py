@@ -1,6 +1,6 @@
 """Classification/reason pairs: the documented business rule as data, the members from the spec.
 
-The table below is the vendor's documentation (CONTRACT.md, "Business rules"), not a copy of
+The table below is the vendor's documentation (docs/contract.md, "Business rules"), not a copy of
 the spec: the members that may be sent always come from the spec's enums, so a member the
 vendor drops disappears from the pairs and one it adds shows up among the mismatched ones.
 """

@@ -5,7 +5,7 @@ import it from pytest. Importing installs the hooks (schemathesis loads hook mod
 their side effects); ``install()`` and ``uninstall()`` are idempotent.
 
 - ``map_body``: schemathesis 4.27+ sometimes sends bounded or int32 integers as ``5.0``;
-  whole floats become ints again (DESIGN.md, "Pitfalls"). The coverage phase skips
+  whole floats become ints again. The coverage phase skips
   ``map_*`` hooks, so this covers the fuzzing phases only.
 - ``format: int32`` on a string branch (S6) gets numeric strings within int32.
 - ``before_load_schema``: the vendored spec gets the reviewed corrections, so null and enum

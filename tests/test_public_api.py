@@ -5,6 +5,7 @@ import pytest
 import conformance.openapi
 import conformance.reports
 import conformance.run
+import conformance.sandbox
 
 EXPECTED = {
     conformance.openapi: {
@@ -23,8 +24,13 @@ EXPECTED = {
     conformance.run: {
         "PROFILES", "REDACTED", "ConfigError", "Credential", "Limits", "PlannedRequest",
         "Profile", "Redactor", "StillThrottled", "Target", "TargetClient", "TargetUnreachable",
-        "WriteBudgetExceeded", "WriteDisciplineError", "check_write_discipline", "load_target",
-        "parse_target", "production_reason", "resize_profile",
+        "WriteBudgetExceeded", "load_target", "parse_target", "production_reason",
+        "resize_profile",
+    },
+    conformance.sandbox: {
+        "FORBIDDEN_SUFFIX_PARTS", "RESERVED_PREFIX", "Incident", "Outcome", "Sandbox",
+        "UnsafeWriteError", "check_write_rule", "expected_outcomes", "is_reserved_id",
+        "reserved_id", "reserved_id_with", "suffix_problem", "unsafe_ids",
     },
 }  # fmt: skip
 

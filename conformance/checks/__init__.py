@@ -1,4 +1,4 @@
-"""Response validators: one small pure check per clause of the contract (CONTRACT.md).
+"""Response validators: one small pure check per clause of the contract (docs/contract.md).
 
 Each check takes an ``Exchange`` (request, response, and the ``Intent`` behind the request)
 and a ``CheckContext``, and raises ``ConformanceFailure`` (an ``AssertionError``) naming the
@@ -11,6 +11,8 @@ Clauses without a check of their own:
   every check applies.
 - C21 (accepted ids are processed asynchronously): the vendored spec has no read-back
   operation, so nothing can be checked yet; a read-back check belongs here once it has one.
+- C22 (liveness): a request that got no answer has no exchange to check; the run layer
+  judges it where requests are sent.
 
 Nothing here performs I/O or imports httpx, Hypothesis or schemathesis; the schemathesis
 adapter lives in ``conformance.checks.schemathesis_adapter`` and is imported only on demand.

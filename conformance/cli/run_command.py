@@ -16,13 +16,16 @@ exit codes: 0 conforming, 1 non-conformance found, 2 usage or configuration erro
 """
 
 
+_CLAUSE_RANGE = f"{next(iter(CLAUSES))}..{next(reversed(CLAUSES))}"
+
+
 def _clause_list(value: str) -> frozenset[str]:
     clauses = frozenset(part.strip().upper() for part in value.split(",") if part.strip())
     unknown = sorted(clauses - set(CLAUSES))
     if unknown or not clauses:
         raise argparse.ArgumentTypeError(
-            f"unknown clause id(s) {', '.join(unknown) or '(none given)'}: use ids C1..C21, "
-            "comma-separated, e.g. --only C11,C17"
+            f"unknown clause id(s) {', '.join(unknown) or '(none given)'}: "
+            f"use ids {_CLAUSE_RANGE}, comma-separated, e.g. --only C11,C17"
         )
     return clauses
 

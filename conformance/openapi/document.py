@@ -37,7 +37,7 @@ class SpecLoadError(ValueError):
 
 @dataclass(frozen=True)
 class Defect:
-    """One known defect of the vendored spec (S1..S8 in CONTRACT.md) and how it is handled."""
+    """One known defect of the vendored spec (S1..S8 in docs/contract.md) and how it is handled."""
 
     id: str
     summary: str

@@ -1,6 +1,6 @@
 """The embedded reference API: a conforming ContraForce v2 bulk-update endpoint for the suite.
 
-It is test tooling, never the suite's oracle: the checks come from CONTRACT.md, not from what
+It is test tooling, never the suite's oracle: the checks come from docs/contract.md, not from what
 this server answers. ``create_app`` builds one instance (optionally with named faults from
 ``FAULTS``); ``ReferenceServer`` serves it with uvicorn on 127.0.0.1.
 """

@@ -17,11 +17,7 @@ from conformance.run.client import (
     WriteBudgetExceeded,
 )
 from conformance.run.credentials import REDACTED, Credential, Redactor
-from conformance.run.guard import (
-    WriteDisciplineError,
-    check_write_discipline,
-    production_reason,
-)
+from conformance.run.guard import production_reason
 from conformance.run.profiles import PROFILES, Profile, resize_profile
 from conformance.run.target import ConfigError, Limits, Target, load_target, parse_target
 
@@ -39,8 +35,6 @@ __all__ = [
     "TargetClient",
     "TargetUnreachable",
     "WriteBudgetExceeded",
-    "WriteDisciplineError",
-    "check_write_discipline",
     "load_target",
     "parse_target",
     "production_reason",

@@ -1,6 +1,6 @@
 """The only place the suite talks to the target: rate limits, retries, and the safety rules.
 
-Every request of a run goes through ``TargetClient.send``, so the write discipline, the write
+Every request of a run goes through ``TargetClient.send``, so the write rule, the write
 budget, the rate limit, ``Retry-After`` handling and the request counts hold for probes,
 properties and fuzzing alike.
 """
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from conformance.run.guard import check_write_discipline
 from conformance.run.target import Target
+from conformance.sandbox import check_write_rule
 
 __all__ = [
     "ClientStats",
@@ -111,7 +111,7 @@ class TargetClient:
         return None if self._max_writes is None else self._max_writes - self.stats.writes
 
     def send(self, planned: PlannedRequest) -> httpx.Response:
-        check_write_discipline(self.target.sandbox, planned.content)
+        check_write_rule(self.target.sandbox, planned.content)
         if planned.is_write:
             if self._max_writes is not None and self.stats.writes >= self._max_writes:
                 raise WriteBudgetExceeded(

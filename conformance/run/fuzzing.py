@@ -34,7 +34,7 @@ from conformance.openapi.schemas import component_validator
 from conformance.run.client import PlannedRequest
 from conformance.run.phases import PhaseContext
 from conformance.run.properties import run_property
-from conformance.sandbox import Sandbox, expected_outcomes
+from conformance.sandbox import Sandbox, expected_outcomes, reserved_id
 
 __all__ = ["SCHEMATHESIS_CHECKS", "run_fuzzing"]
 
@@ -87,7 +87,7 @@ def _schemathesis_checks() -> list[Any]:
 
 
 def _reserved_for(value: str) -> str:
-    return f"cfct-{uuid.uuid5(_ID_NAMESPACE, value)}"
+    return reserved_id(uuid.uuid5(_ID_NAMESPACE, value).int)
 
 
 def _confine_ids(body: Any, sandbox: Sandbox) -> Any:

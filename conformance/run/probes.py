@@ -17,7 +17,7 @@ from conformance.checks import AuthIntent, Intent
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.run.client import PlannedRequest
 from conformance.run.target import Target
-from conformance.sandbox import Incident, expected_outcomes
+from conformance.sandbox import Incident, expected_outcomes, reserved_id
 
 __all__ = ["LARGE_BATCH", "Probe", "SkippedProbe", "plan_probes"]
 
@@ -44,7 +44,7 @@ class SkippedProbe:
 
 def _reserved(seed: uuid.UUID, n: int) -> str:
     # Derived from the run's seed, so a replayed run sends the same ids.
-    return f"cfct-{uuid.uuid5(seed, str(n))}"
+    return reserved_id(uuid.uuid5(seed, str(n)).int)
 
 
 def _basic(user: str, password: str) -> str:
@@ -157,7 +157,7 @@ def _malformed_body_probes(target: Target, ns: uuid.UUID) -> Iterator[Probe]:
         ),
         ("null id (S1)", {"items": [{"id": None, "comment": PROBE_COMMENT}]}, None, "items[0].id"),
         ("missing id", {"items": [{"comment": PROBE_COMMENT}]}, None, "items[0].id"),
-        ("id of the wrong type", {"items": [{"id": ["x"]}]}, None, "items[0].id"),
+        ("id of the wrong type", {"items": [{"id": [some_id]}]}, None, "items[0].id"),
         (
             "removeAssignee not a boolean",
             {"items": [_item(some_id, removeAssignee="yes")]},

@@ -17,8 +17,8 @@ from hypothesis.database import DirectoryBasedExampleDatabase, InMemoryExampleDa
 
 from conformance.checks import ConformanceFailure, Exchange, Intent
 from conformance.run.client import PlannedRequest, StillThrottled
-from conformance.run.guard import WriteDisciplineError
 from conformance.run.phases import PhaseContext
+from conformance.sandbox import UnsafeWriteError
 
 __all__ = ["PhaseAborted", "run_property"]
 
@@ -69,7 +69,7 @@ def run_property(
         for planned, intent in plan(example):
             try:
                 exchange = context.exchange(planned, intent)
-            except (WriteDisciplineError, StillThrottled):
+            except (UnsafeWriteError, StillThrottled):
                 # A generated id outside the sandbox is never sent, and a request the target
                 # kept throttling has no answer to judge: either way the example is discarded.
                 hypothesis.reject()

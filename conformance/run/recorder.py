@@ -36,7 +36,7 @@ def applicable_clauses(exchange: Exchange) -> set[str]:
     A clause no exchange exercised is reported as skipped, never as passed.
     """
     status, intent = exchange.status, exchange.intent
-    clauses = {"C4", "C15"}
+    clauses = {"C4", "C15", "C22"}  # C22: this request got an answer
     if intent.auth == "valid" and intent.body == "valid" and intent.expected:
         clauses.add("C20")  # a rejected good request breaks C20 too
     if 200 <= status < 300:
@@ -130,7 +130,7 @@ class Recorder:
             if status == "skipped" and not reason:
                 reason = "no exchange exercised this clause"
             if self.context.is_relaxed(clause_id) and status != "skipped":
-                reason = "relaxed by the target file: only its documented part is enforced"
+                reason = f"relaxed by the target file: still checks {clause.relaxed_scope}"
             results.append(ClauseResult(clause_id, clause.title, status, checked, failed, reason))
         return results
 

@@ -1,6 +1,6 @@
 """Exchanges that conform to the whole contract, grouped by the checks they exercise.
 
-Each row is also one tolerated variation (CONTRACT.md): every check must pass on it, and so
+Each row is also one tolerated variation (docs/contract.md): every check must pass on it, and so
 must every other check.
 """
 

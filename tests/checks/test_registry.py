@@ -49,6 +49,7 @@ def test_checks_by_clause_lists_every_clause() -> None:
         "C19": ("forbidden_entry_conformance",),
         "C20": ("sandbox_authorisation_conformance",),
         "C21": (),
+        "C22": (),
     }
 
 

@@ -11,7 +11,7 @@ This runs the ``st`` command line, as a user would, against a ``ReferenceServer`
 The one excluded check is ``positive_data_acceptance``: it flags the vendored spec's defect
 S1, not the server. The vendored schema types ``UpdateIncidentRequest.id`` as
 ``null | string``, so schemathesis calls ``{"id": null}`` valid and expects a 2xx. The
-corrections make a null id negative data that must get 400 (CONTRACT.md, S1), and that is
+corrections make a null id negative data that must get 400 (docs/contract.md, S1), and that is
 what the server answers. (S2, the optional body, needs no exclusion: a bodiless POST gets 200.)
 """
 

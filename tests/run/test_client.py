@@ -13,9 +13,8 @@ from conformance.run.client import (
     retry_after_seconds,
 )
 from conformance.run.credentials import Credential
-from conformance.run.guard import WriteDisciplineError
 from conformance.run.target import Limits, Target
-from conformance.sandbox import Incident, Sandbox
+from conformance.sandbox import Incident, Sandbox, UnsafeWriteError
 
 PATH = "/api/v2/incidents/across-workspaces/bulk-update"
 
@@ -125,7 +124,7 @@ def test_write_discipline_is_enforced_where_requests_are_sent() -> None:
         sent.append(request)
         return httpx.Response(200)
 
-    with pytest.raises(WriteDisciplineError):
+    with pytest.raises(UnsafeWriteError):
         _client(record, fake).send(_post(["INC-1", "PROD-INCIDENT-7"]))
     assert sent == []
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from support.alternative_server import AlternativeServer
 
+from conformance.clauses import CLAUSES
 from conformance.cli import main
 from conformance.reference import (
     FAULTS,
@@ -54,10 +55,10 @@ def test_embedded_default_run_conforms_and_writes_every_report(
     assert {"target", "profile", "seed", "passed", "clauses", "failures"} <= set(report)
     assert report["passed"] is True
     assert report["seed"] == 7
-    assert len(report["clauses"]) == 21
+    assert len(report["clauses"]) == len(CLAUSES)
     suite = ET.parse(reports["r.xml"]).getroot().find("testsuite")
     assert suite is not None
-    assert len(suite.findall("testcase")) == 21
+    assert len(suite.findall("testcase")) == len(CLAUSES)
     assert suite.get("failures") == "0"
     assert "**CONFORMING**" in reports["r.md"].read_text()
 

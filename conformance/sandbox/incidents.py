@@ -1,44 +1,20 @@
 """The incidents set aside for the suite, and what the contract expects for each of them (C20).
 
-This module is shared by the strategies (which ids to send), the checks (what the answer
-should be) and the runner (which ids it is allowed to send at all). It is plain data: no I/O.
+Shared by the strategies (which ids to send), the checks (what the answer should be) and the
+run layer (which ids it may send at all). Plain data: no I/O.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = [
-    "RESERVED_PREFIX",
-    "Incident",
-    "Outcome",
-    "Sandbox",
-    "expected_outcomes",
-    "is_reserved_id",
-    "reserved_id",
-]
+from conformance.sandbox.reserved import is_reserved_id
 
-# Ids in this namespace cannot exist on any server, so writing to them is always safe.
-RESERVED_PREFIX = "cfct-"
+__all__ = ["Incident", "Outcome", "Sandbox", "expected_outcomes"]
 
 Outcome = Literal["accepted", "forbidden"]
-
-
-def reserved_id() -> str:
-    return f"{RESERVED_PREFIX}{uuid.uuid4()}"
-
-
-def is_reserved_id(value: object) -> bool:
-    if not isinstance(value, str) or not value.startswith(RESERVED_PREFIX):
-        return False
-    try:
-        uuid.UUID(value[len(RESERVED_PREFIX) :])
-    except ValueError:
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -63,22 +39,33 @@ class Sandbox:
     def is_writable(self, incident_id: str) -> bool:
         return any(incident.id == incident_id for incident in self.writable)
 
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(incident.id for incident in (*self.writable, *self.foreign))
+
     def allows_write_to(self, incident_id: object) -> bool:
-        """May a request carry this id at all? (DESIGN.md: write discipline.)"""
-        return is_reserved_id(incident_id) or (
-            isinstance(incident_id, str) and self.workspace_of(incident_id) is not None
-        )
+        """May a request carry this id? A blank string names nothing, so it may; otherwise
+        only a sandbox incident or a reserved id (``conformance.sandbox.reserved``)."""
+        if not isinstance(incident_id, str):
+            return False
+        if not incident_id.strip() or incident_id in self.ids:
+            return True
+        return is_reserved_id(incident_id, self.ids)
 
     @property
     def workspaces(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(i.workspace for i in (*self.writable, *self.foreign)))
 
 
-def _outcome_of(sandbox: Sandbox, incident_id: str, workspace: object) -> Outcome:
+def _outcome_of(sandbox: Sandbox, incident_id: str, workspace: object) -> Outcome | None:
     if not sandbox.is_writable(incident_id):
         return "forbidden"  # foreign, or an id that exists nowhere
     if workspace is None or workspace == sandbox.workspace_of(incident_id):
         return "accepted"
+    if isinstance(workspace, str) and not workspace.strip():
+        # A blank hint names no workspace (C19), so accepting is right; but the contract
+        # does not forbid a server from refusing a hint it cannot use, so either is fine.
+        return None
     return "forbidden"  # a writable incident named with a workspace that is not its own
 
 
@@ -87,8 +74,8 @@ def expected_outcomes(
 ) -> dict[str, Outcome | None]:
     """The outcome C20 expects per requested id.
 
-    ``None`` means the contract does not decide: the same id was sent more than once with
-    hints that lead to different outcomes, so either answer is legitimate.
+    ``None`` means the contract does not decide: a writable incident sent with a blank hint,
+    or the same id sent more than once with hints that lead to different outcomes.
     """
     outcomes: dict[str, Outcome | None] = {}
     for item in items:
