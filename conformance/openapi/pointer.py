@@ -1,27 +1,38 @@
-"""JSON Pointer (RFC 6901) helpers shared by the corrections, the findings and the walker."""
+"""JSON Pointer (RFC 6901) helpers shared by the corrections, the findings, the drift
+classifier and the walker.
+
+Parsing, escaping and stepping into lists are the ``jsonpointer`` library's, the same rules
+``jsonpatch`` applies the corrections with. What this module adds: a ``KeyError`` that names
+the first part of a pointer that leads nowhere, and following local ``$ref``s.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from jsonpointer import EndOfList, JsonPointer, JsonPointerException
+from jsonpointer import escape as _escape
+
 __all__ = ["escape", "follow_refs", "join", "resolve", "split"]
+
+# ``walk`` (one step into a document) belongs to no pointer in particular.
+_STEPPER = JsonPointer("")
 
 
 def escape(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
+    return _escape(str(token))
 
 
 def join(*tokens: str | int) -> str:
-    return "".join("/" + escape(token) for token in tokens)
+    return JsonPointer.from_parts(tokens).path
 
 
 def split(pointer: str) -> list[str]:
-    if pointer == "":
-        return []
-    if not pointer.startswith("/"):
-        raise ValueError(f"not a JSON pointer: {pointer!r} (it must start with '/')")
-    return [token.replace("~1", "/").replace("~0", "~") for token in pointer[1:].split("/")]
+    try:
+        return JsonPointer(pointer).parts
+    except JsonPointerException as exc:
+        raise ValueError(f"not a JSON pointer: {pointer!r} ({exc})") from None
 
 
 def resolve(document: Any, pointer: str | Iterable[str]) -> Any:
@@ -30,8 +41,11 @@ def resolve(document: Any, pointer: str | Iterable[str]) -> Any:
     node = document
     for depth, token in enumerate(tokens):
         try:
-            node = node[int(token)] if isinstance(node, list) else node[token]
-        except (KeyError, IndexError, ValueError, TypeError):
+            node = _STEPPER.walk(node, token)
+            # ``-`` names the slot after a list's last item, which holds nothing yet.
+            if isinstance(node, EndOfList):
+                raise JsonPointerException(token)
+        except JsonPointerException:
             raise KeyError(f"{join(*tokens[: depth + 1])} does not exist") from None
     return node
 
