@@ -22,7 +22,7 @@ from strategies.generate import (
     invalid_examples,
     schema_node,
 )
-from strategies.schema_tree import UnsupportedSchemaError
+from strategies.schema_compiler import UnsupportedSchemaError
 from strategies.violations import Violation, ViolationKind, render_path
 
 __all__ = [

@@ -27,7 +27,7 @@ from conformance.sandbox import Outcome, Sandbox, expected_outcomes, reserved_id
 from strategies.classification import CLASSIFICATION_FIELD, REASON_FIELD, ClassificationPairs
 from strategies.generate import invalid_examples, schema_node
 from strategies.json_values import texts
-from strategies.schema_tree import ArrayNode, Node, ObjectNode, UnionNode, accepted_types
+from strategies.schema_nodes import ArrayNode, Node, ObjectNode, UnionNode, accepted_types
 from strategies.valid import valid_values
 from strategies.violations import Violation
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from strategies.schema_tree import ObjectNode, enum_members
+from strategies.schema_nodes import ObjectNode, enum_members
 
 __all__ = [
     "CLASSIFICATION_FIELD",

@@ -14,7 +14,7 @@ from functools import cache
 from hypothesis import strategies as st
 
 from strategies.json_values import texts
-from strategies.schema_tree import INT32_MAX, INT32_MIN
+from strategies.schema_nodes import INT32_MAX, INT32_MIN
 
 __all__ = [
     "int32_integers",

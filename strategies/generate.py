@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from conformance.openapi.pointer import escape
 from strategies.invalid import Labelled, invalid_values
-from strategies.schema_tree import Node, compile_schema
+from strategies.schema_compiler import compile_schema
+from strategies.schema_nodes import Node
 from strategies.valid import GenerationOptions, valid_values
 
 __all__ = ["NoInvalidValueError", "SchemaLike", "from_schema", "invalid_examples", "schema_node"]

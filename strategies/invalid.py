@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from strategies.formats import matches_pattern, out_of_range_int32, strings_not_matching
 from strategies.json_values import json_values, property_names, texts, values_of_type
-from strategies.schema_tree import (
+from strategies.schema_nodes import (
     JSON_TYPES,
     ArrayNode,
     EnumNode,

@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from strategies.schema_tree import JsonType
+from strategies.schema_nodes import JsonType
 
 __all__ = ["json_values", "property_names", "texts", "values_of_type"]
 

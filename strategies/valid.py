@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from strategies.formats import int32_integers, int32_strings, matches_pattern, strings_matching
 from strategies.json_values import json_values, property_names, texts
-from strategies.schema_tree import (
+from strategies.schema_nodes import (
     AnyNode,
     ArrayNode,
     BooleanNode,

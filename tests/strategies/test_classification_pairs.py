@@ -4,7 +4,7 @@ import pytest
 
 from conformance.openapi import load_document
 from strategies import DOCUMENTED_REASONS, ClassificationPairs, is_documented_pair, schema_node
-from strategies.schema_tree import ObjectNode
+from strategies.schema_nodes import ObjectNode
 
 ITEM = "#/components/schemas/UpdateIncidentRequest"
 

@@ -6,7 +6,7 @@ from strategies_support import Validator, make_validator
 
 from conformance.openapi import corrected_document, load_document
 from strategies import NoInvalidValueError, from_schema, schema_node
-from strategies.schema_tree import ObjectNode, enum_members
+from strategies.schema_nodes import ObjectNode, enum_members
 
 SCHEMAS = sorted(corrected_document()["components"]["schemas"])
 ITEM = "#/components/schemas/UpdateIncidentRequest"

@@ -2,17 +2,14 @@ from typing import Any
 
 import pytest
 
-from conformance.openapi import load_document
 from strategies import UnsupportedSchemaError, from_schema, schema_node
-from strategies.schema_tree import (
+from strategies.schema_nodes import (
     EnumNode,
-    Node,
     NullNode,
     ObjectNode,
     StringNode,
     UnionNode,
     accepted_types,
-    null_is_ambiguous,
 )
 
 BAD = "#/components/schemas/Bad"
@@ -155,38 +152,6 @@ def test_s7_untyped_enum_takes_its_types_from_members(document: dict[str, Any]) 
     assert isinstance(node.branches[0], NullNode)
     assert isinstance(node.branches[1], EnumNode)
     assert accepted_types(node) == {"null", "string"}
-
-
-@pytest.mark.parametrize(
-    ("field", "ambiguous"),
-    [
-        pytest.param("status", False, id="status-enum-without-null"),
-        pytest.param("classification", True, id="classification-enum-with-null"),
-        pytest.param("classificationReason", True, id="reason-enum-with-null"),
-    ],
-)
-def test_vendored_oneof_null_is_ambiguous_when_the_enum_has_null_too(
-    field: str, ambiguous: bool
-) -> None:
-    # The uncorrected S7 shape: 2020-12 rejects a null that matches both oneOf branches.
-    node = _item_field(load_document(), field)
-    assert null_is_ambiguous(node) is ambiguous
-    assert ("null" in accepted_types(node)) is not ambiguous
-
-
-@pytest.mark.parametrize("field", ["status", "classification", "classificationReason"])
-def test_corrected_nullable_enums_accept_null(document: dict[str, Any], field: str) -> None:
-    node = _item_field(document, field)
-    assert not null_is_ambiguous(node)
-    assert accepted_types(node) == {"null", "string"}
-
-
-def _item_field(document: dict[str, Any], field: str) -> Node:
-    item = schema_node("#/components/schemas/UpdateIncidentRequest", root=document)
-    assert isinstance(item, ObjectNode)
-    node = item.property_node(field)
-    assert node is not None
-    return node
 
 
 @pytest.mark.parametrize(
