@@ -9,7 +9,6 @@ nox.options.sessions = ["lint", "typecheck", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-PACKAGES = ["conformance", "strategies"]
 
 
 def _groups(*names: str) -> list[str]:

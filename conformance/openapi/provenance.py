@@ -1,4 +1,4 @@
-"""The record of where the vendored spec came from, and whether the file still matches it."""
+"""The record of where the vendored spec came from: source, operation, date and sha256."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from conformance.openapi.files import provenance_path, vendored_spec_path
+from conformance.openapi.files import provenance_path
 
 __all__ = ["Provenance", "file_sha256", "load_provenance"]
 
@@ -34,7 +34,3 @@ def load_provenance(path: Path | None = None) -> Provenance:
         retrieved=raw["retrieved"],
         sha256=str(raw["sha256"]),
     )
-
-
-def vendored_matches_provenance() -> bool:
-    return file_sha256(vendored_spec_path()) == load_provenance().sha256
