@@ -12,6 +12,8 @@ from strategies.bulk import (
     bulk_update_requests,
     bulk_update_schema,
     invalid_bulk_update_requests,
+    item_enum_fields,
+    not_strict_json_bulk_requests,
 )
 from strategies.classification import DOCUMENTED_REASONS, ClassificationPairs, is_documented_pair
 from strategies.formats import is_int32
@@ -42,6 +44,8 @@ __all__ = [
     "invalid_examples",
     "is_documented_pair",
     "is_int32",
+    "item_enum_fields",
+    "not_strict_json_bulk_requests",
     "render_path",
     "schema_node",
 ]

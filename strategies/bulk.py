@@ -27,7 +27,15 @@ from conformance.sandbox import Outcome, Sandbox, expected_outcomes, reserved_id
 from strategies.classification import CLASSIFICATION_FIELD, REASON_FIELD, ClassificationPairs
 from strategies.generate import invalid_examples, schema_node
 from strategies.json_values import texts
-from strategies.schema_nodes import ArrayNode, Node, ObjectNode, UnionNode, accepted_types
+from strategies.lenient_text import not_strict_json
+from strategies.schema_nodes import (
+    ArrayNode,
+    Node,
+    ObjectNode,
+    UnionNode,
+    accepted_types,
+    enum_members,
+)
 from strategies.valid import valid_values
 from strategies.violations import Violation
 
@@ -37,6 +45,8 @@ __all__ = [
     "bulk_update_requests",
     "bulk_update_schema",
     "invalid_bulk_update_requests",
+    "item_enum_fields",
+    "not_strict_json_bulk_requests",
 ]
 
 DEFAULT_MAX_ITEMS = 20
@@ -142,6 +152,26 @@ def invalid_bulk_update_requests(
         bulk_update_schema(document), root=document, max_list_size=max_items
     )
     return _safe_invalid(labelled, _picks(sandbox))
+
+
+def not_strict_json_bulk_requests(
+    sandbox: Sandbox, *, max_items: int = DEFAULT_MAX_ITEMS, root: Mapping[str, Any] | None = None
+) -> st.SearchStrategy[tuple[bytes, Violation]]:
+    """Valid bulk bodies written as a lenient parser reads them, labelled (expect a 400, C11)."""
+    valid = bulk_update_requests(sandbox, max_items=max_items, root=root)
+    return not_strict_json(valid.map(lambda example: example.body))
+
+
+def item_enum_fields(root: Mapping[str, Any] | None = None) -> dict[str, tuple[str, ...]]:
+    """Each field of a bulk item whose values are enum strings -> its members, from the spec."""
+    document = corrected_document() if root is None else root
+    item = _item_node(schema_node(bulk_update_schema(document), root=document))
+    fields = {}
+    for name, node in item.properties:
+        members = tuple(m for m in enum_members(node) if isinstance(m, str))
+        if members:
+            fields[name] = members
+    return fields
 
 
 def _item_node(request: Node) -> ObjectNode:

@@ -41,6 +41,8 @@ _Breaker = tuple[frozenset[JsonType], st.SearchStrategy[Labelled]]
 # How much more often a violation inside a container is drawn than one of the container
 # itself: the interesting 400s (`items[2].classification`) sit deep in the body.
 NESTED_WEIGHT = 3
+# Strings a lenient binder reads as booleans.
+BOOLEAN_LOOKALIKES = ("true", "false", "True", "FALSE", "1", "0")
 
 
 def _group(strategy: st.SearchStrategy[Labelled]) -> st.SearchStrategy[Labelled]:
@@ -81,6 +83,15 @@ def _type_breakers(node: Node) -> list[st.SearchStrategy[Labelled]]:
             )
         )
     wrong = [t for t in JSON_TYPES if t not in allowed and t != "null"]
+    if "boolean" in allowed and "string" not in allowed:
+        # A lenient binder reads these strings as booleans (C11).
+        breakers.append(
+            _labelled(
+                st.sampled_from(BOOLEAN_LOOKALIKES),
+                ViolationKind.WRONG_TYPE,
+                lambda value: f"the string {value!r} where only {shown} is allowed",
+            )
+        )
     if wrong:
         # One choice for all wrong types: deeper violations then get a fair share of draws.
         wrong_values = st.one_of([values_of_type(t) for t in wrong])
@@ -141,12 +152,31 @@ def _enum_breakers(node: EnumNode) -> list[_Breaker]:
     def detail(value: Any) -> str:
         return f"{value!r} is not a member of {node.pointer}"
 
-    if any(isinstance(m, str) for m in members):
+    strings = [m for m in members if isinstance(m, str)]
+    if strings:
         unknown = st.sampled_from(near_misses(members)) | texts(max_size=20).filter(
             lambda s: s not in members
         )
         breakers.append(
             (frozenset({"string"}), _labelled(unknown, ViolationKind.UNKNOWN_ENUM, detail))
+        )
+    if strings and not any(json_type_of(m) in ("integer", "number") for m in members):
+        # .NET's JsonStringEnumConverter, by default, binds a member's index given as an
+        # integer or a numeric string: a lenient server takes `2` for the third member.
+        indexes = st.integers(0, len(strings) - 1)
+        breakers.append(
+            (
+                frozenset({"integer"}),
+                _labelled(indexes, ViolationKind.WRONG_TYPE, partial(_index_detail, strings)),
+            )
+        )
+        breakers.append(
+            (
+                frozenset({"string"}),
+                _labelled(
+                    indexes.map(str), ViolationKind.UNKNOWN_ENUM, partial(_index_detail, strings)
+                ),
+            )
         )
     if any(json_type_of(m) == "integer" for m in members):
         others = st.integers().filter(lambda i: i not in members)
@@ -154,6 +184,10 @@ def _enum_breakers(node: EnumNode) -> list[_Breaker]:
             (frozenset({"integer"}), _labelled(others, ViolationKind.UNKNOWN_ENUM, detail))
         )
     return breakers
+
+
+def _index_detail(strings: list[str], value: Any) -> str:
+    return f"{value!r} is not a member, but a lenient binder reads it as {strings[int(value)]!r}"
 
 
 def _string_breakers(node: StringNode) -> list[_Breaker]:

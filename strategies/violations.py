@@ -29,6 +29,7 @@ class ViolationKind(StrEnum):
     TOO_FEW_ITEMS = "too_few_items"
     TOO_MANY_ITEMS = "too_many_items"
     UNEXPECTED_PROPERTY = "unexpected_property"
+    NOT_STRICT_JSON = "not_strict_json"
 
 
 # Kinds a JSON Schema validator reports on the enclosing object rather than on the field.

@@ -13,11 +13,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import strategies
 from conformance.checks import AuthIntent, Intent
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.run.client import PlannedRequest
 from conformance.run.target import Target
 from conformance.sandbox import Incident, expected_outcomes, reserved_id
+from strategies.lenient_text import DEVIATIONS, render_lenient
 
 __all__ = ["LARGE_BATCH", "Probe", "SkippedProbe", "plan_probes"]
 
@@ -73,7 +75,9 @@ def plan_probes(target: Target, *, seed: int) -> tuple[list[Probe], list[Skipped
     entries = [
         *_auth_probes(target, namespace),
         *_malformed_body_probes(target, namespace),
+        *_lenient_binder_probes(target, namespace),
         *_sandbox_probes(target, namespace),
+        *_id_shape_probes(target, namespace),
     ]
     probes = [entry for entry in entries if isinstance(entry, Probe)]
     skipped = [entry for entry in entries if isinstance(entry, SkippedProbe)]
@@ -164,6 +168,13 @@ def _malformed_body_probes(target: Target, ns: uuid.UUID) -> Iterator[Probe]:
             None,
             "items[0].removeAssignee",
         ),
+        ("comment a number", {"items": [_item(some_id, comment=5)]}, None, "items[0].comment"),
+        (
+            "comment an object",
+            {"items": [_item(some_id, comment={"text": PROBE_COMMENT})]},
+            None,
+            "items[0].comment",
+        ),
         ("item not an object", {"items": [some_id]}, None, "items[0]"),
     ]
     for label, body, content, path in cases:
@@ -172,6 +183,73 @@ def _malformed_body_probes(target: Target, ns: uuid.UUID) -> Iterator[Probe]:
             ("C11", "C9"),
             _post(body, auth, content=content),
             Intent(auth="valid", body="invalid", violation_path=path),
+        )
+
+
+def _lenient_binder_probes(target: Target, ns: uuid.UUID) -> Iterator[Probe]:
+    """C11: what a lenient binder lets through still gets a 400.
+
+    Every enum field of the item (read from the spec) with a member's index as an integer
+    and as a numeric string, which .NET's JsonStringEnumConverter binds by default; a
+    boolean as the string "true"; and a valid body written as only a lenient parser reads it.
+    """
+    auth = target.writer.authorization()
+    some_id = _reserved(ns, 2)
+    cases: list[tuple[str, Any, bytes | None, str]] = []
+    for field, members in strategies.item_enum_fields().items():
+        index = len(members) - 1
+        for shown, value in ((f"{index}", index), (f'"{index}"', str(index))):
+            label = f"{field} as the member index {shown} ({members[index]})"
+            cases.append((label, {"items": [{**_item(some_id), field: value}]}, None, field))
+    cases.append(
+        (
+            'removeAssignee as the string "true"',
+            {"items": [_item(some_id, removeAssignee="true")]},
+            None,
+            "removeAssignee",
+        )
+    )
+    valid_body = {"items": [_item(some_id)]}
+    for deviation in DEVIATIONS:
+        text = render_lenient(valid_body, deviation)
+        if text is not None:
+            cases.append((f"body with {deviation}", None, text.encode("utf-8"), ""))
+    for label, body, content, field in cases:
+        yield Probe(
+            f"lenient binder: {label}",
+            ("C11",),
+            _post(body, auth, content=content),
+            Intent(
+                auth="valid", body="invalid", violation_path=f"items[0].{field}" if field else ""
+            ),
+        )
+
+
+def _id_shape_probes(target: Target, ns: uuid.UUID) -> Iterator[Probe]:
+    """Odd ids inside the reserved namespace: each is forbidden, or the request gets a 400.
+
+    A server may cap id length or refuse odd characters with a 400 (the body's validity is
+    not vouched for), but it never answers with a 5xx, never hangs, and never accepts.
+    """
+    sandbox, auth = target.sandbox, target.writer.authorization()
+    base = _reserved(ns, 300)
+    shapes = {
+        "long (100 characters)": base + "-" + "x" * (99 - len(base)),
+        "overlong (4 KiB)": base + "-" + "x" * (4095 - len(base)),
+        "non-ASCII": base + "-инцидент-事件-🚨",
+        "padded with blanks": f"  {base}  ",
+        "control characters": base + "\x00\t\x1b\x7f",
+        "quotes": base + "'\"`",
+        "empty (S1)": "",
+        "whitespace only (S1)": " \t ",
+    }
+    for label, incident_id in shapes.items():
+        items = [_item(incident_id)]
+        yield Probe(
+            f"id shape: {label}",
+            ("C15", "C16", "C20"),
+            _post({"items": items}, auth),
+            Intent(auth="valid", body="unknown", expected=expected_outcomes(sandbox, items)),
         )
 
 

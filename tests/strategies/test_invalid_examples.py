@@ -101,6 +101,44 @@ def test_status_near_misses_are_sent(near_miss: str, document: dict[str, Any]) -
     )
 
 
+@pytest.mark.parametrize(
+    ("sent", "kind"),
+    [
+        pytest.param(0, ViolationKind.WRONG_TYPE, id="first-index"),
+        pytest.param(2, ViolationKind.WRONG_TYPE, id="last-index"),
+        pytest.param("0", ViolationKind.UNKNOWN_ENUM, id="first-index-as-text"),
+        pytest.param("2", ViolationKind.UNKNOWN_ENUM, id="last-index-as-text"),
+    ],
+)
+def test_member_indexes_a_lenient_binder_accepts_are_sent(
+    sent: object, kind: ViolationKind, document: dict[str, Any]
+) -> None:
+    members = ["Active", "New", "Closed"]
+    _value, violation = find(
+        invalid_examples("#/components/schemas/Status", root=document),
+        lambda labelled: labelled[0] == sent and type(labelled[0]) is type(sent),
+        settings=FIND,
+    )
+    assert violation == Violation(
+        kind,
+        (),
+        f"{sent!r} is not a member, but a lenient binder reads it as {members[int(sent)]!r}",
+    )
+
+
+@pytest.mark.parametrize("sent", ["true", "false", "True", "FALSE", "1", "0"])
+def test_boolean_lookalike_strings_are_sent(sent: str, document: dict[str, Any]) -> None:
+    _value, violation = find(
+        invalid_examples(ITEM, root=document),
+        lambda labelled: (
+            labelled[1].location == ("removeAssignee",)
+            and labelled[0].get("removeAssignee") == sent
+        ),
+        settings=FIND,
+    )
+    assert violation.detail == f"the string {sent!r} where only boolean is allowed"
+
+
 def test_near_misses_vary_case_whitespace_and_length() -> None:
     assert near_misses(("Closed", "New")) == [
         "closed",

@@ -19,6 +19,8 @@ def test_public_surface_is_pinned() -> None:
         "invalid_examples",
         "is_documented_pair",
         "is_int32",
+        "item_enum_fields",
+        "not_strict_json_bulk_requests",
         "render_path",
         "schema_node",
     ]
