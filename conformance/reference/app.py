@@ -47,9 +47,11 @@ def create_app(
     )
     # The first fault listed is the outermost layer.
     layers = [
-        Middleware(FaultLayer, hooks=fault.hooks, context=FaultContext(state))
+        Middleware(
+            FaultLayer, hooks=fault.hooks, context=FaultContext(state), stopping=state.stopping
+        )
         for fault in chosen
-        if fault.hooks.on_request is not None or fault.hooks.on_response is not None
+        if fault.hooks.any
     ]
     app = Starlette(
         routes=routes(),

@@ -1,17 +1,24 @@
 """The ASGI layer that lets a fault see and rewrite one exchange, outside the handlers.
 
 A layer buffers the request body (up to a bound), lets the fault rewrite the request or answer
-it directly, runs the app, buffers the response and lets the fault rewrite that too.
+it directly, runs the app, buffers the response and lets the fault rewrite that too. A fault may
+also hold a request without ever answering it: the layer then waits, without blocking the event
+loop, until the client gives up (disconnects) or the server stops.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from conformance.reference.handlers import STATUS_CODES
+from conformance.reference.responses import problem_response
+from conformance.reference.stop_signal import StopSignal
 
 __all__ = ["BufferedRequest", "BufferedResponse", "FaultHooks", "FaultLayer"]
 
@@ -77,21 +84,40 @@ class BufferedResponse:
 
 RequestHook = Callable[[BufferedRequest, Any], "BufferedRequest | BufferedResponse"]
 ResponseHook = Callable[[BufferedRequest, BufferedResponse, Any], BufferedResponse]
+HoldHook = Callable[[BufferedRequest, Any], bool]
 
 
 @dataclass(frozen=True)
 class FaultHooks:
     on_request: RequestHook | None = None
     on_response: ResponseHook | None = None
+    holds: HoldHook | None = None
+    """True for a request the fault never answers (checked before ``on_request``)."""
+
+    @property
+    def any(self) -> bool:
+        return any(hook is not None for hook in (self.on_request, self.on_response, self.holds))
 
 
 class FaultLayer:
-    """Starlette middleware: ``Middleware(FaultLayer, hooks=..., context=...)``."""
+    """Starlette middleware: ``Middleware(FaultLayer, hooks=..., context=..., stopping=...)``.
 
-    def __init__(self, app: ASGIApp, *, hooks: FaultHooks, context: Any) -> None:
+    ``stopping`` lets held requests go when the server stops; without it, only the client's
+    disconnect ends a hold.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        hooks: FaultHooks,
+        context: Any,
+        stopping: StopSignal | None = None,
+    ) -> None:
         self.app = app
         self.hooks = hooks
         self.context = context
+        self.stopping = stopping
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -102,6 +128,10 @@ class FaultLayer:
         request = BufferedRequest(
             method=scope["method"], path=scope["path"], headers=list(scope["headers"]), body=body
         )
+        if self.hooks.holds is not None and self.hooks.holds(request, self.context):
+            if await _hold(receive, self.stopping):
+                await _stopping_answer(scope, receive, send)
+            return
         if self.hooks.on_request is not None:
             outcome = self.hooks.on_request(request, self.context)
             if isinstance(outcome, BufferedResponse):
@@ -117,6 +147,32 @@ class FaultLayer:
             return
         response = await _capture(self.app, scope, receive)
         await _send_buffered(self.hooks.on_response(request, response, self.context), send)
+
+
+async def _hold(receive: Receive, stopping: StopSignal | None) -> bool:
+    """Answer nothing until the client disconnects (False) or the server stops (True)."""
+
+    async def until_disconnected() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    disconnected = asyncio.ensure_future(until_disconnected())
+    waiters: set[asyncio.Future[None]] = {disconnected}
+    if stopping is not None:
+        waiters.add(asyncio.ensure_future(stopping.wait()))
+    try:
+        done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+    return disconnected not in done
+
+
+async def _stopping_answer(scope: Scope, receive: Receive, send: Send) -> None:
+    """What a client still waiting on a held request gets when the server stops."""
+    detail = "the server is stopping"
+    response = problem_response(503, STATUS_CODES[503], detail, instance=scope["path"])
+    await response(scope, receive, send)
 
 
 async def _buffer_body(receive: Receive) -> tuple[bytes | None, Receive]:

@@ -1,15 +1,19 @@
 """Injectable faults: realistic bugs, each breaking one contract clause, for the suite's self-tests.
 
 A fault never touches the conforming handlers. It is either a ``FaultLayer`` (an ASGI
-middleware that rewrites the request or the response of one exchange) or a change to the
-app's ``Settings`` (a wrong constant, as a real bug would have). ``create_app(faults=[...])``
-switches them on per app instance.
+middleware that rewrites the request or the response of one exchange, or holds a request
+without answering it) or a change to the app's ``Settings`` (a wrong constant, as a real bug
+would have). ``create_app(faults=[...])`` switches them on per app instance.
+
+Each fault names the contract clause under which the suite must catch it (``clause``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -44,6 +48,7 @@ class FaultContext:
 class Fault:
     name: str
     clause: str
+    """The contract clause (``C1``..``C22``) under which the suite must report this fault."""
     description: str
     """The bug it imitates, and what a client sees."""
     hooks: FaultHooks = field(default_factory=FaultHooks)
@@ -132,13 +137,19 @@ def _crash(request: BufferedRequest) -> BufferedResponse:
     return _buffered(problem_response(500, "INTERNAL_ERROR", detail, instance=request.path))
 
 
-def _crash_when(predicate: Callable[[BufferedRequest], bool]) -> FaultHooks:
-    """A 500 where the conforming server answers 400: past authentication, on this input."""
+def _crash_when(
+    predicate: Callable[[BufferedRequest], bool], *, instead_of: int = 400
+) -> FaultHooks:
+    """A 500 where the conforming server answers ``instead_of``: on this input, past auth.
+
+    ``instead_of=400`` is a crash in model binding or validation; ``200`` a crash in the
+    handler itself, after the body has passed validation.
+    """
 
     def hook(
         request: BufferedRequest, response: BufferedResponse, context: Any
     ) -> BufferedResponse:
-        if _is_bulk(request) and response.status == 400 and predicate(request):
+        if _is_bulk(request) and response.status == instead_of and predicate(request):
             return _crash(request)
         return response
 
@@ -170,15 +181,17 @@ def _stamp_everywhere(stamp: Callable[[], str]) -> FaultHooks:
 
 
 @cache
-def _enum_fields() -> dict[str, frozenset[Any]]:
-    """Each ``UpdateIncidentRequest`` property whose schema is (or wraps) an enum."""
+def _enum_fields() -> dict[str, tuple[Any, ...]]:
+    """Each ``UpdateIncidentRequest`` property whose schema is (or wraps) an enum: its members,
+    in the spec's order."""
     schemas = corrected_document()["components"]["schemas"]
-    fields: dict[str, frozenset[Any]] = {}
+    fields: dict[str, tuple[Any, ...]] = {}
     for name, schema in schemas["UpdateIncidentRequest"]["properties"].items():
-        for branch in [schema, *schema.get("oneOf", [])]:
+        # The corrections turn some of the spec's oneOf wrappers into anyOf (S7): read both.
+        for branch in [schema, *schema.get("oneOf", []), *schema.get("anyOf", [])]:
             target = branch.get("$ref", "").rpartition("/")[2]
             if "enum" in schemas.get(target, {}):
-                fields[name] = frozenset(schemas[target]["enum"])
+                fields[name] = tuple(schemas[target]["enum"])
     return fields
 
 
@@ -197,6 +210,93 @@ def _drop_unknown_enums(request: BufferedRequest, context: Any) -> BufferedReque
             if isinstance(value, str) and value not in members:
                 del item[name]
     request.body = _json_bytes(body)
+    return request
+
+
+def _bind_enums_by_index(index_of: Callable[[Any], int | None]) -> FaultHooks:
+    """A lenient enum binder: a value ``index_of`` reads as an index in range of an enum's
+    members becomes that member, in every enum-typed property of every item.
+
+    The index counts the members in the spec's order, without ``null``: a .NET enum has no
+    null member, and its members are numbered from 0 in declaration order.
+    """
+
+    def hook(request: BufferedRequest, context: Any) -> BufferedRequest:
+        body = request.json()
+        items = body.get("items") if isinstance(body, dict) else None
+        if not _is_bulk(request) or not isinstance(items, list):
+            return request
+        bound = False
+        for item in items:
+            for name, members in _enum_fields().items():
+                if not isinstance(item, dict) or name not in item:
+                    continue
+                named = [member for member in members if member is not None]
+                index = index_of(item[name])
+                if index is not None and 0 <= index < len(named):
+                    item[name] = named[index]
+                    bound = True
+        if bound:
+            request.body = _json_bytes(body)
+        return request
+
+    return FaultHooks(on_request=hook)
+
+
+def _integer(value: Any) -> int | None:
+    # bool is an int in Python, but JSON true/false are not numbers.
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _numeric_string(value: Any) -> int | None:
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
+
+
+# Whitespace as JSON defines it, then the bracket a trailing comma would stand before.
+_CLOSING_AFTER_COMMA = re.compile(r"[ \t\r\n]*[}\]]")
+
+
+def _without_trailing_commas(text: str) -> str:
+    """``text`` without the commas that follow a value and precede a closing bracket.
+
+    String contents are left alone, and so are commas after ``[``, ``{`` or another comma:
+    a lenient reader allows ``[1,]``, not ``[,]``.
+    """
+    kept: list[str] = []
+    in_string = escaped = False
+    previous = ""  # the last character kept outside whitespace
+    for index, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif (
+            char == ","
+            and previous not in ("", "[", "{", ",")
+            and _CLOSING_AFTER_COMMA.match(text, index + 1)
+        ):
+            continue
+        kept.append(char)
+        if in_string or not char.isspace():
+            previous = char
+    return "".join(kept)
+
+
+def _read_trailing_commas(request: BufferedRequest, context: Any) -> BufferedRequest:
+    """Hands the handler the strict JSON a lenient reader makes of a trailing-comma body."""
+    if not _is_bulk(request) or not request.body or request.json() is not None:
+        return request
+    try:
+        lenient = _without_trailing_commas(request.body.decode("utf-8"))
+        json.loads(lenient)
+    except (ValueError, RecursionError):
+        return request
+    request.body = lenient.encode("utf-8")
     return request
 
 
@@ -363,6 +463,18 @@ def _body_is_array(request: BufferedRequest) -> bool:
     return isinstance(request.json(), list)
 
 
+def _any_id(predicate: Callable[[str], bool]) -> Callable[[BufferedRequest], bool]:
+    def matches(request: BufferedRequest) -> bool:
+        ids = (item.get("id") for item in _request_items(request))
+        return any(isinstance(incident_id, str) and predicate(incident_id) for incident_id in ids)
+
+    return matches
+
+
+ID_COLUMN_LENGTH = 64
+"""The id column of the store ``500-on-overlong-id`` imitates."""
+
+
 # --- the registry ---------------------------------------------------------------------------
 
 _ALL = (
@@ -457,6 +569,27 @@ _ALL = (
         FaultHooks(on_request=_drop_unknown_enums),
     ),
     Fault(
+        "enum-from-integer",
+        "C11",
+        "Enums bind like .NET's default JsonStringEnumConverter: an integer in range is the "
+        'member at that index (`"status": 2` is `Closed`), in every enum field.',
+        _bind_enums_by_index(_integer),
+    ),
+    Fault(
+        "enum-from-numeric-string",
+        "C11",
+        'Enum strings go through Enum.TryParse, which reads digits as an index: `"status": "2"` '
+        "is `Closed`, in every enum field.",
+        _bind_enums_by_index(_numeric_string),
+    ),
+    Fault(
+        "trailing-commas-accepted",
+        "C11",
+        "The body is read by a lenient JSON parser: trailing commas are allowed, so such a body "
+        "is processed like the strict one.",
+        FaultHooks(on_request=_read_trailing_commas),
+    ),
+    Fault(
         "empty-secret-accepted",
         "C12",
         "Basic `clientId:` with an empty secret skips the secret comparison and is let in.",
@@ -491,6 +624,20 @@ _ALL = (
         "C15",
         "A JSON array body is cast to the request object and crashes the handler: 500.",
         _crash_when(_body_is_array),
+    ),
+    Fault(
+        "500-on-overlong-id",
+        "C15",
+        f"Ids go unchecked into a {ID_COLUMN_LENGTH}-character column, so a valid request with a "
+        "longer id crashes the lookup: 500.",
+        _crash_when(_any_id(lambda i: len(i) > ID_COLUMN_LENGTH), instead_of=200),
+    ),
+    Fault(
+        "500-on-non-ascii-id",
+        "C15",
+        "Ids are encoded as ASCII for the lookup key, so a valid request with any other "
+        "character in an id crashes: 500.",
+        _crash_when(_any_id(lambda i: not i.isascii()), instead_of=200),
     ),
     Fault(
         "drop-unknown-ids",
@@ -555,6 +702,13 @@ _ALL = (
         "C20",
         "The request's workspace is ignored: a writable incident named with another is accepted.",
         _on_outcome(_move_forbidden(_is_writable)),
+    ),
+    Fault(
+        "hang-on-array-body",
+        "C22",
+        "The body reader spins on a top-level JSON array: that request is never answered (the "
+        "connection stays open until the client gives up); every other request is.",
+        FaultHooks(holds=lambda request, context: _body_is_array(request)),
     ),
 )
 

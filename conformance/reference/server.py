@@ -97,7 +97,13 @@ class ReferenceServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving and wait for the thread; safe to call twice."""
+        """Stop serving and wait for the thread; safe to call twice.
+
+        Requests a fault holds without answering are let go first: uvicorn would otherwise
+        wait out its graceful-shutdown timeout for them, then cancel them.
+        """
+        if self._app is not None:
+            reference_state(self._app).stopping.set()
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:

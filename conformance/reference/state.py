@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from conformance.reference.accounts import READ_SCOPE, WRITE_SCOPE, Credentials, ServiceAccount
 from conformance.reference.body import RequestValidator
+from conformance.reference.stop_signal import StopSignal
 from conformance.reference.store import IncidentStore
 from conformance.reference.worker import UpdateWorker
 from conformance.sandbox import Incident, Sandbox
@@ -41,6 +42,8 @@ class ReferenceState:
     worker: UpdateWorker
     validator: RequestValidator
     sandbox: Sandbox = field(init=False)
+    stopping: StopSignal = field(default_factory=StopSignal)
+    """Set when the server serving this app begins to stop (see ``ReferenceServer.stop``)."""
 
     def __post_init__(self) -> None:
         # Taken before any fault can touch the app, so it always describes the true store.
