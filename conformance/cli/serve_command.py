@@ -58,6 +58,13 @@ def register(commands: Any) -> None:
     serve.add_argument(
         "--max-items", type=int, default=100, metavar="N", help="batch cap (default: 100)"
     )
+    serve.add_argument(
+        "--latency-ms",
+        type=int,
+        default=0,
+        metavar="N",
+        help="delay every answer by N milliseconds, as a distant server would (default: 0)",
+    )
     serve.add_argument("--list-faults", action="store_true", help="list the faults and exit")
     serve.set_defaults(handler=run_serve)
 
@@ -101,10 +108,17 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.max_items < 1:
         print(f"serve: --max-items {args.max_items} must be at least 1", file=sys.stderr)
         return ExitCode.USAGE
+    if args.latency_ms < 0:
+        print(f"serve: --latency-ms {args.latency_ms} must be at least 0", file=sys.stderr)
+        return ExitCode.USAGE
     with _stop_requested() as stop:
         try:
             server = ReferenceServer(
-                host=args.host, port=args.port, faults=args.fault, max_items=args.max_items
+                host=args.host,
+                port=args.port,
+                faults=args.fault,
+                max_items=args.max_items,
+                latency_ms=args.latency_ms,
             ).start()
         except ValueError as exc:  # an unknown fault name: the message lists the valid ones
             print(f"serve: --fault: {exc}", file=sys.stderr)
@@ -131,6 +145,8 @@ def _announce(server: ReferenceServer, args: argparse.Namespace) -> None:
     """Where the server listens and what it runs with; names of secrets, never values."""
     print(f"reference API listening on {server.base_url}")
     print(f"faults: {', '.join(server.faults) if server.faults else 'none (conforming)'}")
+    if server.latency_ms:
+        print(f"latency: {server.latency_ms} ms added to every answer")
     if args.write_target:
         print(f"target file: {write_target_file(args.write_target, server)}")
     if args.write_env:

@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 
 from conformance.reference.accounts import Credentials, generate_credentials
 from conformance.reference.app import create_app, reference_state
+from conformance.reference.latency import LatencyLayer, check_latency_ms
 from conformance.sandbox import Sandbox
 
 __all__ = ["LOOPBACK_HOSTS", "ReferenceServer"]
@@ -26,7 +27,8 @@ class ReferenceServer:
     """``with ReferenceServer() as server: httpx.get(server.base_url + ...)``.
 
     Each ``start()`` generates fresh credentials and a freshly seeded store. ``port=0`` binds
-    a free port, known as soon as ``start()`` returns.
+    a free port, known as soon as ``start()`` returns. ``latency_ms`` delays every answer by
+    that many milliseconds, without holding up other requests (see ``LatencyLayer``).
     """
 
     def __init__(
@@ -37,6 +39,7 @@ class ReferenceServer:
         faults: Iterable[str] = (),
         max_items: int = 100,
         credentials: Credentials | None = None,
+        latency_ms: int = 0,
     ) -> None:
         if host not in LOOPBACK_HOSTS:
             allowed = ", ".join(LOOPBACK_HOSTS)
@@ -45,6 +48,7 @@ class ReferenceServer:
         self.port = port
         self.faults = tuple(faults)
         self.max_items = max_items
+        self.latency_ms = check_latency_ms(latency_ms)
         # Fixed credentials are for self-tests that plant a recognisable secret; otherwise
         # every start generates fresh ones.
         self._fixed_credentials = credentials
@@ -75,7 +79,7 @@ class ReferenceServer:
         sock.listen(128)
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            self._app,
+            LatencyLayer(self._app, latency_ms=self.latency_ms),
             lifespan="off",
             log_config=None,
             log_level="error",

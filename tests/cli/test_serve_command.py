@@ -7,6 +7,7 @@ import contextlib
 import signal
 import subprocess
 import sys
+import time
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,6 +44,9 @@ def test_list_faults_names_each_fault_and_its_clause(capsys: pytest.CaptureFixtu
         ),
         pytest.param(
             ["--max-items", "0"], "serve: --max-items 0 must be at least 1", id="max-items"
+        ),
+        pytest.param(
+            ["--latency-ms", "-5"], "serve: --latency-ms -5 must be at least 0", id="latency"
         ),
         pytest.param(
             ["--fault", "no-meta", "--fault", "bogus"],
@@ -132,16 +136,23 @@ def test_serve_writes_files_that_work_and_prints_no_secret(tmp_path: Path) -> No
 
 
 @pytest.mark.socket
-def test_serve_announces_its_faults_and_stops_on_sigterm(tmp_path: Path) -> None:
+def test_serve_announces_its_faults_and_latency_and_stops_on_sigterm(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "conformance", "serve"]
-    command += ["--fault", "no-meta", "--fault", "accept-foreign"]
+    command += ["--fault", "no-meta", "--fault", "accept-foreign", "--latency-ms", "150"]
     with _serve(command) as process:
         assert process.stdout is not None
-        banner = [process.stdout.readline() for _ in range(4)]
+        banner = [process.stdout.readline() for _ in range(5)]
         assert banner[1] == "faults: no-meta, accept-foreign\n"
+        assert banner[2] == "latency: 150 ms added to every answer\n"
         assert (
-            banner[2] == "credentials: generated, not shown (pass --write-env FILE to use them)\n"
+            banner[3] == "credentials: generated, not shown (pass --write-env FILE to use them)\n"
         )
+        base_url = banner[0].removeprefix("reference API listening on ").strip()
+        started = time.monotonic()
+        anonymous = httpx.post(base_url + BULK_UPDATE_PATH, json={}, timeout=10)
+        # A lower bound only: the answer may be later on a loaded machine, never earlier.
+        assert time.monotonic() - started >= 0.15
+        assert anonymous.status_code == 401
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=10)
     assert process.returncode == 0
