@@ -175,7 +175,9 @@ LONGEST_ID = "cfct-" + "x" * 59
         pytest.param("500-on-overlong-id", LONGEST_ID, 200, id="overlong-64-is-fine"),
         pytest.param("500-on-overlong-id", LONGEST_ID + "x", 500, id="overlong-65-crashes"),
         pytest.param("500-on-overlong-id", "cfct-" + "x" * 4091, 500, id="overlong-4KiB"),
-        pytest.param("500-on-overlong-id", "cfct-" + "\u00e9" * 59, 200, id="overlong-counts-chars"),
+        pytest.param(
+            "500-on-overlong-id", "cfct-" + "\u00e9" * 59, 200, id="overlong-counts-chars"
+        ),
         pytest.param("500-on-non-ascii-id", "cfct-caf\u00e9", 500, id="non-ascii-latin"),
         pytest.param("500-on-non-ascii-id", "cfct-\u6f22\u5b57", 500, id="non-ascii-cjk"),
         pytest.param("500-on-non-ascii-id", "cfct-\U0001f600", 500, id="non-ascii-astral"),

@@ -58,13 +58,14 @@ class Exchange:
     def __init__(self, app: Starlette, body: bytes) -> None:
         self.app = app
         self.body = body
+        self.unread: bytes | None = body
         self.sent: list[Message] = []
         self.waiting_on_client = asyncio.Event()
         self.disconnect = asyncio.Event()
 
     async def receive(self) -> Message:
-        if self.body is not None:
-            body, self.body = self.body, None  # type: ignore[assignment]
+        if self.unread is not None:
+            body, self.unread = self.unread, None
             return {"type": "http.request", "body": body, "more_body": False}
         self.waiting_on_client.set()
         await self.disconnect.wait()
@@ -73,14 +74,15 @@ class Exchange:
     async def send(self, message: Message) -> None:
         self.sent.append(message)
 
-    def start(self, body: bytes) -> asyncio.Task[None]:
-        return asyncio.ensure_future(self.app(scope_for(self.app, body), self.receive, self.send))
+    def start(self) -> asyncio.Future[None]:
+        scope = scope_for(self.app, self.body)
+        return asyncio.ensure_future(self.app(scope, self.receive, self.send))
 
 
 def test_an_array_body_is_held_without_an_answer_until_the_client_gives_up() -> None:
     async def scenario() -> list[Message]:
         exchange = Exchange(create_app(faults=[HANG]), ARRAY_BODY)
-        task = exchange.start(ARRAY_BODY)
+        task = exchange.start()
         await asyncio.wait_for(exchange.waiting_on_client.wait(), SAFETY_TIMEOUT)
         assert exchange.sent == [], "answered before the client gave up"
         assert not task.done()
@@ -95,7 +97,7 @@ def test_stopping_the_server_lets_a_held_request_go() -> None:
     async def scenario() -> list[Message]:
         app = create_app(faults=[HANG])
         exchange = Exchange(app, ARRAY_BODY)
-        task = exchange.start(ARRAY_BODY)
+        task = exchange.start()
         await asyncio.wait_for(exchange.waiting_on_client.wait(), SAFETY_TIMEOUT)
         # ReferenceServer.stop sets this from the thread that calls stop(), not the loop's.
         stopper = threading.Thread(target=reference_state(app).stopping.set)

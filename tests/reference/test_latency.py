@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.reference import ReferenceServer, create_app, reference_state
@@ -22,7 +22,7 @@ SAFETY_TIMEOUT = 10.0
 class AnswerSpy:
     """Between the latency layer and the app: notes each answer the app has started."""
 
-    def __init__(self, app: object) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.started: list[int] = []
         self.all_started = asyncio.Event()
@@ -36,7 +36,7 @@ class AnswerSpy:
                     self.all_started.set()
             await send(message)
 
-        await self.app(scope, receive, spy)  # type: ignore[operator]
+        await self.app(scope, receive, spy)
 
 
 def test_answers_wait_their_latency_side_by_side() -> None:
@@ -51,7 +51,9 @@ def test_answers_wait_their_latency_side_by_side() -> None:
         transport = httpx.ASGITransport(app=LatencyLayer(spy, latency_ms=600_000))
         async with httpx.AsyncClient(transport=transport, base_url="http://reference.test") as c:
             requests = [
-                asyncio.ensure_future(c.post(BULK_UPDATE_PATH, json=items("INC-1001"), headers=writer)),
+                asyncio.ensure_future(
+                    c.post(BULK_UPDATE_PATH, json=items("INC-1001"), headers=writer)
+                ),
                 asyncio.ensure_future(c.post(BULK_UPDATE_PATH, json={})),
             ]
             await asyncio.wait_for(spy.all_started.wait(), SAFETY_TIMEOUT)
