@@ -146,6 +146,8 @@ class FaultLayer:
             await self.app(scope, receive, send)
             return
         response = await _capture(self.app, scope, receive)
+        if response is None:  # an inner fault held the request: there is nothing to rewrite
+            return
         await _send_buffered(self.hooks.on_response(request, response, self.context), send)
 
 
@@ -212,12 +214,16 @@ def _replay_then(chunks: list[bytes], then: list[Message], rest: Receive) -> Rec
     return receive
 
 
-async def _capture(app: ASGIApp, scope: Scope, receive: Receive) -> BufferedResponse:
+async def _capture(app: ASGIApp, scope: Scope, receive: Receive) -> BufferedResponse | None:
+    """The app's whole answer, or None when it sent none."""
     response = BufferedResponse(status=500, headers=[], body=b"")
     chunks: list[bytes] = []
+    started = False
 
     async def send(message: Message) -> None:
+        nonlocal started
         if message["type"] == "http.response.start":
+            started = True
             response.status = message["status"]
             response.headers = list(message.get("headers", []))
         elif message["type"] == "http.response.body":
@@ -225,7 +231,7 @@ async def _capture(app: ASGIApp, scope: Scope, receive: Receive) -> BufferedResp
 
     await app(scope, receive, send)
     response.body = b"".join(chunks)
-    return response
+    return response if started else None
 
 
 async def _send_buffered(response: BufferedResponse, send: Send) -> None:

@@ -79,9 +79,20 @@ class Exchange:
         return asyncio.ensure_future(self.app(scope, self.receive, self.send))
 
 
-def test_an_array_body_is_held_without_an_answer_until_the_client_gives_up() -> None:
+@pytest.mark.parametrize(
+    "faults",
+    [
+        pytest.param([HANG], id="alone"),
+        # A layer outside the hold must not invent an answer for the request it never got.
+        pytest.param(["problem-as-json", HANG], id="inside-a-response-rewriting-fault"),
+        pytest.param([HANG, "problem-as-json"], id="outside-a-response-rewriting-fault"),
+    ],
+)
+def test_an_array_body_is_held_without_an_answer_until_the_client_gives_up(
+    faults: list[str],
+) -> None:
     async def scenario() -> list[Message]:
-        exchange = Exchange(create_app(faults=[HANG]), ARRAY_BODY)
+        exchange = Exchange(create_app(faults=faults), ARRAY_BODY)
         task = exchange.start()
         await asyncio.wait_for(exchange.waiting_on_client.wait(), SAFETY_TIMEOUT)
         assert exchange.sent == [], "answered before the client gave up"
