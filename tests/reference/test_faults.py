@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 import conformance.reference as reference_package
+from conformance.clauses import CLAUSES
 from conformance.reference import FAULTS, Credentials, create_app, in_process_client
 
 from .support import W1, W2, auth_of, basic, items, post_bulk
@@ -212,7 +213,7 @@ def test_fault_is_documented_with_its_clause(name: str) -> None:
     fault = FAULTS[name]
     assert fault.name == name
     assert re.fullmatch(r"[0-9a-z]+(-[0-9a-z]+)*", name)
-    assert re.fullmatch(r"C([1-9]|1\d|2[0-2])", fault.clause)
+    assert fault.clause in CLAUSES, "the clause that must catch it is not in the contract"
     assert fault.description.endswith(".")
     assert len(fault.description) > 20
 
