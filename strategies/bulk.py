@@ -26,6 +26,7 @@ from conformance.openapi import BULK_UPDATE_PATH, corrected_document
 from conformance.sandbox import Outcome, Sandbox, expected_outcomes, reserved_id
 from strategies.classification import CLASSIFICATION_FIELD, REASON_FIELD, ClassificationPairs
 from strategies.generate import invalid_examples, schema_node
+from strategies.id_shapes import odd_reserved_ids
 from strategies.json_values import texts
 from strategies.lenient_text import not_strict_json
 from strategies.schema_nodes import (
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_ITEMS = 20
+ODD_ONE_IN = 8  # how rarely an unknown id has an odd shape
 HintMode = Literal["absent", "right", "null", "wrong"]
 _HINT_MODES: tuple[HintMode, ...] = ("absent", "right", "null", "wrong")
 _KEEP = object()  # leave the spec-derived value as it is
@@ -57,10 +59,15 @@ _KEEP = object()  # leave the spec-derived value as it is
 
 @dataclass(frozen=True)
 class BulkUpdateExample:
-    """A request body and the outcome C20 expects per id (None: either outcome is fine)."""
+    """A request body and the outcome C20 expects per id (None: either outcome is fine).
+
+    ``vouched`` is False when the body carries an odd reserved id (``strategies.id_shapes``):
+    such a body is schema-valid, but a server may refuse the id with a 400.
+    """
 
     body: dict[str, Any]
     expected: dict[str, Outcome | None]
+    vouched: bool = True
 
     @property
     def items(self) -> list[dict[str, Any]]:
@@ -72,6 +79,7 @@ class BulkUpdateExample:
 class _Pick:
     incident_id: str
     workspace: str | None  # the incident's own workspace; None for an unknown id
+    odd: bool = False  # an odd reserved id: the server may refuse it with a 400
 
 
 @dataclass(frozen=True)
@@ -204,7 +212,16 @@ def _picks(sandbox: Sandbox) -> st.SearchStrategy[_Pick]:
         for incidents in (sandbox.writable, sandbox.foreign)
         if incidents
     ]
-    return st.one_of(*known, _reserved_ids().map(_unknown))
+    return st.one_of(*known, _unknown_ids())
+
+
+@st.composite
+def _unknown_ids(draw: st.DrawFn) -> _Pick:
+    # Mostly a plain cfct-<uuid4>; one in ODD_ONE_IN an odd shape. The plain id comes first
+    # and is the shrink target, so a failure shrinks to the plainest id that still fails.
+    if draw(st.integers(0, ODD_ONE_IN - 1)) < ODD_ONE_IN - 1:
+        return _unknown(draw(_reserved_ids()))
+    return _Pick(draw(odd_reserved_ids()), None, odd=True)
 
 
 def _other_workspaces(sandbox: Sandbox) -> st.SearchStrategy[str]:
@@ -298,7 +315,9 @@ def _example(sandbox: Sandbox, slots: list[_Slot]) -> BulkUpdateExample:
             pick = _unknown(reserved_id(target.index))  # nothing to repeat yet
         picks.append(pick)
         items.append(_build_item(pick, slot))
-    return BulkUpdateExample({"items": items}, expected_outcomes(sandbox, items))
+    return BulkUpdateExample(
+        {"items": items}, expected_outcomes(sandbox, items), not any(p.odd for p in picks)
+    )
 
 
 def _safe_invalid(
@@ -321,17 +340,30 @@ def _safe_invalid(
 def _safe_item(item: Any, pick: _Pick) -> Any:
     """The item with an id the write rule allows, of the same JSON kind where that is safe.
 
-    A string id becomes a sandbox or reserved one, and so does an item that is a bare string
-    (a lenient binder might read it as an id). A number stays the wrong type but becomes
-    ``True``: a lenient binder could turn ``123`` into the id ``"123"``, never ``true``.
+    An item that is a bare string becomes the picked id (a lenient binder might read it as
+    one); so does any string inside the id. A number inside the id stays the wrong type but
+    becomes ``True``: a lenient binder could turn ``123`` into the id ``"123"``, never
+    ``true``.
     """
     if isinstance(item, str):
         return pick.incident_id
-    if not isinstance(item, dict):
+    if not isinstance(item, dict) or "id" not in item:
         return item
-    incident_id = item.get("id")
-    if isinstance(incident_id, str):
-        return {**item, "id": pick.incident_id}
-    if isinstance(incident_id, (int, float)) and not isinstance(incident_id, bool):
-        return {**item, "id": True}
-    return item
+    return {**item, "id": _safe_id_value(item["id"], pick)}
+
+
+def _safe_id_value(value: Any, pick: _Pick) -> Any:
+    if isinstance(value, str):
+        return pick.incident_id
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return True
+    if isinstance(value, list):
+        return [_safe_id_value(element, pick) for element in value]
+    if isinstance(value, dict):
+        return {
+            key: _safe_id_value(inner, pick) if key.strip().casefold() == "id" else inner
+            for key, inner in value.items()
+        }
+    return value

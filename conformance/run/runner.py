@@ -19,7 +19,7 @@ import httpx
 from hypothesis import strategies as st
 
 import strategies
-from conformance.checks import CheckContext, Intent
+from conformance.checks import BodyIntent, CheckContext, Intent
 from conformance.exit_codes import ExitCode
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.reports import (
@@ -322,7 +322,8 @@ def _run_properties(phase: PhaseContext, target: Target, profile: Profile) -> No
         )
 
     def valid(example: strategies.BulkUpdateExample) -> list[tuple[PlannedRequest, Intent]]:
-        return [(post(example.body), Intent(auth="valid", body="valid", expected=example.expected))]
+        body: BodyIntent = "valid" if example.vouched else "unknown"
+        return [(post(example.body), Intent(auth="valid", body=body, expected=example.expected))]
 
     def invalid(labelled: tuple[Any, strategies.Violation]) -> list[tuple[PlannedRequest, Intent]]:
         body, violation = labelled

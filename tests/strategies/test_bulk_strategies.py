@@ -159,7 +159,9 @@ def test_unknown_ids_shrink_and_replay_deterministically() -> None:
 @given(bulk_update_requests(SANDBOX, max_items=CAP))
 def test_reserved_ids_and_workspaces_are_version_4_uuids(example: BulkUpdateExample) -> None:
     hints = [item.get("workspace") for item in example.items]
-    for value in [*_ids(example), *hints]:
+    # Odd reserved ids (strategies.id_shapes) are built around a uuid4 but are not one.
+    ids = _ids(example) if example.vouched else []
+    for value in [*ids, *hints]:
         if isinstance(value, str) and value.startswith("cfct-"):
             assert uuid.UUID(value.removeprefix("cfct-")).version == 4, value
 
