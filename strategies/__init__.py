@@ -2,8 +2,8 @@
 
 ``from_schema`` / ``invalid_examples`` walk any schema of the (corrected) document;
 ``bulk_update_requests`` / ``invalid_bulk_update_requests`` build on them for the bulk
-endpoint. ``strategies.schemathesis_hooks`` gives schemathesis the same fixes; it is not
-imported here, because importing it registers global schemathesis hooks.
+endpoint. ``conformance.adapters.schemathesis_hooks`` gives schemathesis the same fixes; it
+lives outside this package, which imports nothing of schemathesis.
 """
 
 from strategies.bulk import (

@@ -14,8 +14,8 @@ Clauses without a check of their own:
 - C22 (liveness): a request that got no answer has no exchange to check; the run layer
   judges it where requests are sent.
 
-Nothing here performs I/O or imports httpx, Hypothesis or schemathesis; the schemathesis
-adapter lives in ``conformance.checks.schemathesis_adapter`` and is imported only on demand.
+Nothing here performs I/O or imports httpx, Hypothesis or schemathesis (``tests/test_layers.py``
+pins this); the schemathesis adapter lives in ``conformance.adapters.schemathesis_checks``.
 """
 
 from conformance.checks._base import ClauseCheck

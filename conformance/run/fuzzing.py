@@ -27,7 +27,7 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi import checks as openapi
 
 # Imported for its side effect: it registers the int32 and whole-float fixes as hooks.
-import strategies.schemathesis_hooks  # noqa: F401
+import conformance.adapters.schemathesis_hooks  # noqa: F401
 from conformance.checks import ConformanceFailure, Exchange, Intent
 from conformance.openapi import BULK_UPDATE_PATH, corrected_document
 from conformance.openapi.schemas import component_validator

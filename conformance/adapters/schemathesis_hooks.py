@@ -1,8 +1,9 @@
 """Schemathesis hooks giving ``st run`` and the pytest integration the walker's fixes.
 
-Use as ``SCHEMATHESIS_HOOKS=strategies.schemathesis_hooks st run spec/openapi.yaml ...`` or
-import it from pytest. Importing installs the hooks (schemathesis loads hook modules for
-their side effects); ``install()`` and ``uninstall()`` are idempotent.
+Use as ``SCHEMATHESIS_HOOKS=conformance.adapters.schemathesis_hooks st run spec/openapi.yaml``
+(``conformance.adapters.st_run`` loads it with the clause checks) or import it from pytest.
+Importing installs the hooks (schemathesis loads hook modules for their side effects);
+``install()`` and ``uninstall()`` are idempotent.
 
 - ``map_body``: schemathesis 4.27+ sometimes sends bounded or int32 integers as ``5.0``;
   whole floats become ints again. The coverage phase skips

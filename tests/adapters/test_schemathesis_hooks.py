@@ -1,3 +1,5 @@
+"""The schemathesis hooks: whole floats back to ints, int32 strings, corrections on load."""
+
 import copy
 import importlib
 import sys
@@ -12,7 +14,7 @@ from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER
 
 from conformance.openapi import BULK_UPDATE_PATH, PatchError, corrected_document, load_document
 
-HOOKS_MODULE = "strategies.schemathesis_hooks"
+HOOKS_MODULE = "conformance.adapters.schemathesis_hooks"
 GENERATE = settings(max_examples=30, database=None, suppress_health_check=list(HealthCheck))
 
 
@@ -126,6 +128,20 @@ def test_other_documents_are_left_alone(hooks: ModuleType) -> None:
     other = {"openapi": "3.1.0", "paths": {"/x": {}}}
     hooks.before_load_schema(None, other)
     assert other == {"openapi": "3.1.0", "paths": {"/x": {}}}
+
+
+def test_public_names_are_pinned(hooks: ModuleType) -> None:
+    assert sorted(hooks.__all__) == [
+        "INT32_FORMAT",
+        "before_load_schema",
+        "corrected_copy",
+        "install",
+        "is_installed",
+        "map_body",
+        "uninstall",
+        "whole_floats_to_ints",
+    ]
+    assert all(hasattr(hooks, name) for name in hooks.__all__)
 
 
 def test_install_is_idempotent(hooks: ModuleType) -> None:

@@ -1,9 +1,9 @@
 """Offer the clause checks to plain schemathesis users.
 
 Load it as a hooks module and every check runs on every response, next to schemathesis's
-own checks::
+own checks (``conformance.adapters.st_run`` loads it together with the spec corrections)::
 
-    SCHEMATHESIS_HOOKS=conformance.checks.schemathesis_adapter \\
+    SCHEMATHESIS_HOOKS=conformance.adapters.schemathesis_checks \\
         st run spec/openapi.yaml --url https://staging.example --auth client-id:secret
 
 Each check is registered as ``cf_<check name>`` (``cf_outcome_partition_conformance``...),
@@ -16,7 +16,7 @@ body counts as schema-violating when schemathesis generated it in negative mode,
 unknown otherwise (the vendored spec's own defects S1, S2 and S5 make some "positive"
 bodies ones a server may reject). C20 needs the sandbox, so it is skipped here.
 
-Only this module imports schemathesis; ``conformance.checks`` does not.
+``conformance.checks`` itself imports nothing of schemathesis; this module is the bridge.
 """
 
 from __future__ import annotations

@@ -28,14 +28,15 @@ from starlette.requests import Request as StarletteRequest
 from starlette.responses import Response as StarletteResponse
 from starlette.routing import Route
 
-from conformance.checks import CHECKS
-from conformance.checks.schemathesis_adapter import (
+from conformance.adapters import schemathesis_checks
+from conformance.adapters.schemathesis_checks import (
     context_from_environment,
     exchange_from_schemathesis,
     register_checks,
     registered_names,
     unregister_checks,
 )
+from conformance.checks import CHECKS
 from conformance.openapi import BULK_UPDATE_PATH, vendored_spec_path
 
 # Importing the adapter registered our checks globally, at collection time; keep them out of
@@ -78,6 +79,19 @@ def answer(
 
 def our_checks() -> list[Any]:
     return [SCHEMATHESIS_CHECKS.get_one(name) for name in registered_names()]
+
+
+def test_public_names_are_pinned() -> None:
+    assert sorted(schemathesis_checks.__all__) == [
+        "CHECK_PREFIX",
+        "RELAX_VARIABLE",
+        "context_from_environment",
+        "exchange_from_schemathesis",
+        "register_checks",
+        "registered_names",
+        "unregister_checks",
+    ]
+    assert all(hasattr(schemathesis_checks, name) for name in schemathesis_checks.__all__)
 
 
 def test_every_check_is_registered_under_a_prefixed_name() -> None:
@@ -200,7 +214,7 @@ def broken_server() -> Iterator[str]:
 def test_st_run_applies_our_clauses_through_the_hooks_variable(broken_server: str) -> None:
     env = {
         **os.environ,
-        "SCHEMATHESIS_HOOKS": "conformance.checks.schemathesis_adapter",
+        "SCHEMATHESIS_HOOKS": "conformance.adapters.schemathesis_checks",
         "PYTHONPATH": str(ROOT),
     }
     result = subprocess.run(
