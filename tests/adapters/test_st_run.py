@@ -97,12 +97,16 @@ def test_loading_the_module_installs_every_part() -> None:
         "names = set(CHECKS.get_all_names())\n"
         "print(m.schemathesis_hooks.is_installed(), m.positive_data.is_installed(),\n"
         "      set(m.schemathesis_checks.registered_names()) <= names)\n"
+        "print(sorted(m.__all__))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("CF_")}
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
     )
-    assert result.stdout.strip() == "True True True"
+    assert result.stdout.splitlines() == [
+        "True True True",
+        "['positive_data', 'schemathesis_checks', 'schemathesis_hooks']",
+    ]
 
 
 @pytest.mark.socket
