@@ -7,13 +7,12 @@ costs the same comparison as a known one, so timing tells nothing about which id
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from conformance.basic_auth import parse_basic
 from conformance.reference.store import WORKSPACES
 
 __all__ = [
@@ -84,12 +83,9 @@ _DUMMY_SECRET = secrets.token_bytes(32)
 
 def _basic(parameter: str, accounts: tuple[ServiceAccount, ...]) -> ServiceAccount:
     try:
-        decoded = base64.b64decode(parameter.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):
-        raise AuthFailure("the Basic credentials are not valid base64 of UTF-8 text") from None
-    client_id, colon, secret = decoded.partition(":")
-    if not colon:
-        raise AuthFailure("the Basic credentials must have the form clientId:clientSecret")
+        client_id, secret = parse_basic(parameter)
+    except ValueError as problem:
+        raise AuthFailure(f"the Basic credentials {problem}") from None
     if not client_id or not secret:
         raise AuthFailure("the Basic credentials have an empty client id or secret")
     given_id = client_id.encode()

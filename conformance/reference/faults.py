@@ -10,8 +10,6 @@ Each fault names the contract clause under which the suite must catch it (``clau
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -22,6 +20,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from conformance.basic_auth import basic_authorization, parse_basic
 from conformance.openapi import BULK_UPDATE_PATH, corrected_document
 from conformance.reference.accounts import READ_SCOPE
 from conformance.reference.body import BodyError, batch_errors, parse_body
@@ -311,13 +310,14 @@ def _fill_in_empty_secret(request: BufferedRequest, context: Any) -> BufferedReq
     if scheme.lower() != "basic":
         return request
     try:
-        client_id, _, secret = base64.b64decode(parameter, validate=True).decode().partition(":")
-    except (binascii.Error, ValueError):
+        client_id, secret = parse_basic(parameter)
+    except ValueError:
         return request
     for account in context.state.credentials.accounts:
         if not secret and account.client_id == client_id:
-            pair = f"{account.client_id}:{account.secret}".encode()
-            request.set_header("authorization", "Basic " + base64.b64encode(pair).decode())
+            request.set_header(
+                "authorization", basic_authorization(account.client_id, account.secret)
+            )
     return request
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
+
+from conformance.basic_auth import basic_authorization
 
 __all__ = ["REDACTED", "Credential", "Redactor"]
 
@@ -30,8 +31,7 @@ class Credential:
     def authorization(self) -> str:
         if self.scheme == "bearer":
             return f"Bearer {self.secret}"
-        token = base64.b64encode(f"{self.client_id}:{self.secret}".encode()).decode("ascii")
-        return f"Basic {token}"
+        return basic_authorization(self.client_id, self.secret)
 
     def secret_values(self) -> tuple[str, ...]:
         """Every string that would reveal the credential if printed."""

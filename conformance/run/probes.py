@@ -6,7 +6,6 @@ Probes that need something the target file does not provide are skipped with the
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 from collections.abc import Iterator, Mapping
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import strategies
+from conformance.basic_auth import basic_authorization
 from conformance.checks import AuthIntent, Intent
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.run.client import PlannedRequest
@@ -47,10 +47,6 @@ class SkippedProbe:
 def _reserved(seed: uuid.UUID, n: int) -> str:
     # Derived from the run's seed, so a replayed run sends the same ids.
     return reserved_id(uuid.uuid5(seed, str(n)).int)
-
-
-def _basic(user: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
 
 def _post(body: Any, auth: str | None, *, content: bytes | None = None) -> PlannedRequest:
@@ -94,10 +90,10 @@ def _auth_probes(target: Target, ns: uuid.UUID) -> Iterator[Probe | SkippedProbe
         "no Authorization header": None,
         "wrong scheme": f"Digest username={fake_id}",
         "bad base64": "Basic %%%not-base64%%%",
-        "unknown client id": _basic(fake_id, fake_secret),
-        "wrong secret": _basic(writer.client_id or fake_id, fake_secret),
-        "empty secret": _basic(writer.client_id or fake_id, ""),
-        "truncated header": _basic(fake_id, fake_secret)[:-5],
+        "unknown client id": basic_authorization(fake_id, fake_secret),
+        "wrong secret": basic_authorization(writer.client_id or fake_id, fake_secret),
+        "empty secret": basic_authorization(writer.client_id or fake_id, ""),
+        "truncated header": basic_authorization(fake_id, fake_secret)[:-5],
         "scheme only": "Basic",
         "wrong bearer token": f"Bearer {fake_secret}",
     }
@@ -115,7 +111,11 @@ def _auth_probes(target: Target, ns: uuid.UUID) -> Iterator[Probe | SkippedProbe
     yield Probe(
         "auth: wrong secret with a body that is not JSON",
         ("C12", "C13"),
-        _post(None, _basic(writer.client_id or fake_id, fake_secret), content=b"{not json"),
+        _post(
+            None,
+            basic_authorization(writer.client_id or fake_id, fake_secret),
+            content=b"{not json",
+        ),
         Intent(auth="invalid", body="invalid"),
     )
     if target.no_scope is None:

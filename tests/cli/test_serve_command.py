@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import signal
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from conformance.basic_auth import basic_authorization
 from conformance.cli import main
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.reference import FAULTS
@@ -79,7 +79,7 @@ def _serve(command: list[str]) -> Iterator[subprocess.Popen[str]]:
 
 
 def _basic(client_id: str, secret: str) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
+    return {"Authorization": basic_authorization(client_id, secret)}
 
 
 @pytest.mark.socket

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
+from conformance.basic_auth import basic_authorization
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.reference import ServiceAccount
 
@@ -17,12 +17,8 @@ W2 = "6eca6a1f-0000-4000-8000-000000000002"
 W3 = "6eca6a1f-0000-4000-8000-000000000003"
 
 
-def basic(client_id: str, secret: str) -> str:
-    return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-
-
 def auth_of(account: ServiceAccount) -> dict[str, str]:
-    return {"Authorization": basic(account.client_id, account.secret)}
+    return {"Authorization": basic_authorization(account.client_id, account.secret)}
 
 
 def post_bulk(

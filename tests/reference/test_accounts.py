@@ -8,6 +8,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from conformance.basic_auth import basic_authorization
 from conformance.reference import Credentials, generate_credentials
 from conformance.reference.accounts import (
     READ_SCOPE,
@@ -17,7 +18,7 @@ from conformance.reference.accounts import (
     authenticate,
 )
 
-from .support import PROBLEM, W1, W2, W3, basic, post_bulk
+from .support import PROBLEM, W1, W2, W3, post_bulk
 
 
 def test_generated_credentials_are_fresh_and_hide_their_secrets() -> None:
@@ -45,7 +46,7 @@ UNAUTHENTICATED: list[tuple[str, Header, str]] = [
     ("blank", lambda c: "   ", "the Authorization header is missing"),
     (
         "wrong-scheme",
-        lambda c: "Digest " + basic(c.writer.client_id, c.writer.secret)[6:],
+        lambda c: "Digest " + basic_authorization(c.writer.client_id, c.writer.secret)[6:],
         "unsupported authentication scheme 'Digest' (use Basic or Bearer)",
     ),
     (
@@ -65,37 +66,37 @@ UNAUTHENTICATED: list[tuple[str, Header, str]] = [
     ),
     (
         "unknown-client",
-        lambda c: basic("someone-else", c.writer.secret),
+        lambda c: basic_authorization("someone-else", c.writer.secret),
         "unknown client id or wrong secret",
     ),
     (
         "wrong-secret",
-        lambda c: basic(c.writer.client_id, c.writer.secret + "x"),
+        lambda c: basic_authorization(c.writer.client_id, c.writer.secret + "x"),
         "unknown client id or wrong secret",
     ),
     (
         "other-accounts-secret",
-        lambda c: basic(c.writer.client_id, c.no_scope.secret),
+        lambda c: basic_authorization(c.writer.client_id, c.no_scope.secret),
         "unknown client id or wrong secret",
     ),
     (
         "empty-secret",
-        lambda c: basic(c.writer.client_id, ""),
+        lambda c: basic_authorization(c.writer.client_id, ""),
         "the Basic credentials have an empty client id or secret",
     ),
     (
         "empty-client-id",
-        lambda c: basic("", c.writer.secret),
+        lambda c: basic_authorization("", c.writer.secret),
         "the Basic credentials have an empty client id or secret",
     ),
     (
         "truncated",
-        lambda c: basic(c.writer.client_id, c.writer.secret)[:-3],
+        lambda c: basic_authorization(c.writer.client_id, c.writer.secret)[:-3],
         "the Basic credentials are not valid base64 of UTF-8 text",
     ),
     (
         "truncated-to-a-block",
-        lambda c: basic(c.writer.client_id, c.writer.secret)[:22],
+        lambda c: basic_authorization(c.writer.client_id, c.writer.secret)[:22],
         "the Basic credentials must have the form clientId:clientSecret",
     ),
     (
@@ -123,7 +124,9 @@ def test_authenticate_refuses_with_a_reason(make_header: Header, reason: str) ->
 @pytest.mark.parametrize("scheme", ["Basic", "basic", "BASIC"])
 def test_basic_scheme_is_case_insensitive(scheme: str) -> None:
     credentials = generate_credentials()
-    header = scheme + basic(credentials.writer.client_id, credentials.writer.secret)[5:]
+    header = (
+        scheme + basic_authorization(credentials.writer.client_id, credentials.writer.secret)[5:]
+    )
     assert authenticate(header, credentials.accounts) is credentials.writer
 
 
@@ -191,7 +194,9 @@ def test_writer_is_let_in_with_either_scheme(
 ) -> None:
     writer = credentials.writer
     header = (
-        basic(writer.client_id, writer.secret) if scheme == "basic" else f"Bearer {writer.token}"
+        basic_authorization(writer.client_id, writer.secret)
+        if scheme == "basic"
+        else f"Bearer {writer.token}"
     )
     response = post_bulk(client, {"items": []}, headers={"Authorization": header})
     assert response.status_code == 200

@@ -19,10 +19,11 @@ import httpx
 import pytest
 
 import conformance.reference as reference_package
+from conformance.basic_auth import basic_authorization
 from conformance.clauses import CLAUSES
 from conformance.reference import FAULTS, Credentials, create_app, in_process_client
 
-from .support import W1, W2, auth_of, basic, items, post_bulk
+from .support import W1, W2, auth_of, items, post_bulk
 
 UNKNOWN = "cfct-00000000-0000-4000-8000-000000000000"
 INVALID = items("INC-1001", status="Bogus")
@@ -116,7 +117,7 @@ PROBES: dict[str, Probe] = {
     "trailing-commas-accepted": Probe(raw_as_writer(TRAILING_COMMAS), accepted_only("INC-1001")),
     "empty-secret-accepted": Probe(
         lambda client, creds: post_bulk(
-            client, {}, headers={"Authorization": basic(creds.writer.client_id, "")}
+            client, {}, headers={"Authorization": basic_authorization(creds.writer.client_id, "")}
         ),
         lambda r: r.status_code == 200,
     ),
