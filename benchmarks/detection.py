@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.figures import median_requests
+from conformance.cli.embedded import embedded_reference
 from conformance.run.runner import RunOptions, execute
 
 __all__ = ["FaultDetection", "RunFigures", "detect_fault", "run_profile"]
@@ -100,11 +101,9 @@ def run_profile(seed: int, faults: Sequence[str] = ()) -> RunFigures:
     """One ``default`` profile run against a fresh embedded reference API."""
     with tempfile.TemporaryDirectory(prefix="bench-run-") as folder:
         report_path = Path(folder) / "report.json"
-        options = RunOptions(
-            profile=PROFILE, seed=seed, reference_faults=tuple(faults), report_json=report_path
-        )
+        options = RunOptions(profile=PROFILE, seed=seed, report_json=report_path)
         started = time.perf_counter()
-        exit_code = execute(options, out=io.StringIO())
+        exit_code = execute(options, out=io.StringIO(), embedded=embedded_reference(faults))
         seconds = time.perf_counter() - started
         if not report_path.exists():
             raise RuntimeError(f"run with faults {list(faults)} wrote no report (exit {exit_code})")

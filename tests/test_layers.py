@@ -198,11 +198,7 @@ REFERENCE_IS_NO_ORACLE = Rule(
 RULES = [
     pytest.param(CHECKS_STAY_PURE, id="checks-import-no-run-reference-strategies-or-clients"),
     pytest.param(STRATEGIES_STAY_PURE, id="strategies-import-no-run-reference-or-schemathesis"),
-    pytest.param(
-        RUN_STARTS_NO_SERVER,
-        id="run-imports-no-reference",
-        marks=pytest.mark.xfail(strict=True, reason="embedded server choice moves to the CLI"),
-    ),
+    pytest.param(RUN_STARTS_NO_SERVER, id="run-imports-no-reference"),
     pytest.param(REFERENCE_IS_NO_ORACLE, id="reference-imports-no-checks"),
 ]
 

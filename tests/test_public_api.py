@@ -20,9 +20,9 @@ EXPECTED = {
         "spec_dir", "validate_document", "vendored_spec_path",
     },
     conformance.reports: {
-        "ClauseResult", "ClauseStatus", "FailureRecord", "Progress", "RunReport",
-        "curl_command", "render_markdown", "render_table", "write_json", "write_junit",
-        "write_markdown",
+        "ClauseResult", "ClauseStatus", "FailureRecord", "PlannedProbe", "Progress", "RunPlan",
+        "RunReport", "curl_command", "print_plan", "render_markdown", "render_table",
+        "write_json", "write_junit", "write_markdown", "write_reports",
     },
     conformance.run: {
         "PROFILES", "REDACTED", "ConfigError", "Credential", "Limits", "PlannedRequest",

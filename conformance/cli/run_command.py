@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
 from conformance.clauses import CLAUSES
+from conformance.exit_codes import ExitCode
 
 __all__ = ["register"]
 
@@ -14,7 +16,6 @@ EPILOG = """\
 exit codes: 0 conforming, 1 non-conformance found, 2 usage or configuration error,
 3 target unreachable or run aborted (a partial report is still written).
 """
-
 
 _CLAUSE_RANGE = f"{next(iter(CLAUSES))}..{next(reversed(CLAUSES))}"
 
@@ -91,21 +92,29 @@ def register(commands: Any) -> None:
 
 
 def _handle(args: argparse.Namespace) -> int:
-    from conformance.run.runner import RunOptions, execute  # noqa: PLC0415 - keeps --help fast
+    # Imported here, not at the top: they pull in the whole run layer and the reference API,
+    # and ``--help`` should stay fast.
+    from conformance.cli.embedded import embedded_reference  # noqa: PLC0415
+    from conformance.run.runner import RunOptions, execute  # noqa: PLC0415
 
-    return execute(
-        RunOptions(
-            target=args.target,
-            profile=args.profile,
-            seed=args.seed,
-            max_examples=args.max_examples,
-            junit_xml=args.junit_xml,
-            report_json=args.report_json,
-            report_md=args.report_md,
-            hypothesis_db=args.hypothesis_db,
-            only=args.only,
-            dry_run=args.dry_run,
-            allow_production=args.allow_production,
-            reference_faults=tuple(args.reference_fault),
+    faults = tuple(args.reference_fault)
+    if faults and args.target is not None:
+        print(
+            "cf-conformance run: --reference-fault applies to the embedded reference API only",
+            file=sys.stderr,
         )
+        return ExitCode.USAGE
+    options = RunOptions(
+        target=args.target,
+        profile=args.profile,
+        seed=args.seed,
+        max_examples=args.max_examples,
+        junit_xml=args.junit_xml,
+        report_json=args.report_json,
+        report_md=args.report_md,
+        hypothesis_db=args.hypothesis_db,
+        only=args.only,
+        dry_run=args.dry_run,
+        allow_production=args.allow_production,
     )
+    return execute(options, embedded=embedded_reference(faults))

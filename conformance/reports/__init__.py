@@ -2,19 +2,25 @@
 
 from conformance.reports.console import Progress, render_table
 from conformance.reports.curl import curl_command
+from conformance.reports.dry_run import PlannedProbe, RunPlan, print_plan
 from conformance.reports.model import ClauseResult, ClauseStatus, FailureRecord, RunReport
+from conformance.reports.output import write_reports
 from conformance.reports.writers import render_markdown, write_json, write_junit, write_markdown
 
 __all__ = [
     "ClauseResult",
     "ClauseStatus",
     "FailureRecord",
+    "PlannedProbe",
     "Progress",
+    "RunPlan",
     "RunReport",
     "curl_command",
+    "print_plan",
     "render_markdown",
     "render_table",
     "write_json",
     "write_junit",
     "write_markdown",
+    "write_reports",
 ]

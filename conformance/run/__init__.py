@@ -2,11 +2,12 @@
 
 ``execute(RunOptions(...))`` is what ``cf-conformance run`` calls. The pieces it composes:
 the target file (``target``), the guarded client (``client``, ``guard``, ``credentials``),
-the deterministic probes, the property and fuzzing phases, and the recorder that turns
-check failures into redacted report records.
+the liveness checks (``liveness``), the deterministic probes, the property and fuzzing
+phases, and the recorder that turns check failures into redacted report records.
 
-Only light modules are imported here; the runner (and with it Hypothesis, the strategies
-and the reference API) loads when it is used.
+Only light modules are imported here; the runner (and with it Hypothesis and the strategies)
+loads when it is used. The run layer never imports the reference API: a run without a target
+file gets its embedded target from the command line (``conformance.cli.embedded``).
 """
 
 from conformance.run.client import (

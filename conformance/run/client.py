@@ -19,6 +19,7 @@ from conformance.sandbox import check_write_rule
 
 __all__ = [
     "ClientStats",
+    "NoAnswer",
     "PlannedRequest",
     "StillThrottled",
     "TargetClient",
@@ -32,6 +33,20 @@ MAX_429_RETRIES = 3
 
 class TargetUnreachable(RuntimeError):
     """The target did not answer after the allowed retries (exit code 3)."""
+
+
+class NoAnswer(TargetUnreachable):
+    """One request got no HTTP answer: every attempt timed out or failed on the network.
+
+    On its own this does not tell a target that is gone from one that ignores this request;
+    the run asks the target again with a liveness check to find out (``liveness``).
+    """
+
+    def __init__(self, base_url: str, url: str, attempts: int, exc: Exception) -> None:
+        self.url = url
+        self.attempts = attempts
+        self.cause = f"{type(exc).__name__}: {str(exc) or 'no detail'}"
+        super().__init__(f"{httpx.URL(base_url).host} is unreachable ({self.cause})")
 
 
 class StillThrottled(RuntimeError):
@@ -133,7 +148,8 @@ class TargetClient:
             except (httpx.TransportError, httpx.TimeoutException) as exc:
                 network_failures += 1
                 if network_failures > self.target.limits.retries:
-                    raise TargetUnreachable(_describe(self.target.base_url, exc)) from None
+                    url = str(request.url)
+                    raise NoAnswer(self.target.base_url, url, network_failures, exc) from None
                 self.stats.retried_network += 1
                 self._sleep(min(0.5 * 2 ** (network_failures - 1), 8.0))
                 continue
@@ -149,6 +165,10 @@ class TargetClient:
                 self._sleep(delay)
                 continue
             return response
+
+    def pause(self, seconds: float) -> None:
+        """Wait on the client's clock (a fake one in tests)."""
+        self._sleep(seconds)
 
     def _wait_for_slot(self) -> None:
         if not self._interval:
@@ -176,10 +196,3 @@ def retry_after_seconds(value: str | None, now: float) -> float:
     except (TypeError, ValueError):
         return 1.0
     return min(max(when - now, 0.0), MAX_RETRY_AFTER_SECONDS)
-
-
-def _describe(base_url: str, exc: Exception) -> str:
-    host = httpx.URL(base_url).host
-    cause = type(exc).__name__
-    detail = str(exc) or "no detail"
-    return f"{host} is unreachable ({cause}: {detail})"

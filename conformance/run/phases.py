@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from conformance.checks import Exchange, Intent, Request
 from conformance.reports import Progress
 from conformance.run.client import PlannedRequest, StillThrottled, TargetClient
+from conformance.run.liveness import Liveness
 from conformance.run.probes import Probe
 from conformance.run.recorder import Recorder
 
@@ -27,6 +28,10 @@ class PhaseContext:
     database_dir: str | None = None
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(clause, reason) pairs for clauses a phase could not exercise."""
+    liveness: Liveness = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.liveness = Liveness(self.client)
 
     def exchange(self, planned: PlannedRequest, intent: Intent) -> Exchange:
         response = self.client.send(planned)

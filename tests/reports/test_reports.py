@@ -8,13 +8,17 @@ import pytest
 from conformance.reports import (
     ClauseResult,
     FailureRecord,
+    PlannedProbe,
     Progress,
+    RunPlan,
     RunReport,
     curl_command,
+    print_plan,
     render_markdown,
     render_table,
     write_json,
     write_junit,
+    write_reports,
 )
 
 
@@ -131,3 +135,65 @@ def test_progress_on_a_log_prints_a_line_per_fifth() -> None:
     assert lines[0] == "[probes] starting: 10 planned"
     assert len([line for line in lines if "sent (10 planned)" in line]) == 5
     assert lines[-1].startswith("[probes] done: 10 sent in ")
+
+
+def test_write_reports_appends_to_the_summary_named_in_the_given_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The process environment names another file: only the mapping passed in counts.
+    decoy = tmp_path / "decoy.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(decoy))
+    summary = tmp_path / "summary.md"
+    summary.write_text("# earlier step\n")
+    out = io.StringIO()
+    write_reports(
+        _report(),
+        out,
+        environ={"GITHUB_STEP_SUMMARY": str(summary)},
+        json_path=tmp_path / "r.json",
+    )
+    assert summary.read_text() == "# earlier step\n" + render_markdown(_report())
+    assert not decoy.exists()
+    text = out.getvalue()
+    assert "\n--- C17 outcome_partition_conformance (probe: sandbox: duplicate ids)\n" in text
+    assert "reproduce: curl -sS -X POST http://t/x" in text
+    assert text.endswith(f"JSON report: {tmp_path / 'r.json'}\n")
+
+
+def test_dry_run_plan_prints_each_probe_and_what_follows() -> None:
+    long_body = "x" * 400
+    plan = RunPlan(
+        base_url="https://staging.example.com",
+        profile="smoke",
+        seed=3,
+        probes=[
+            PlannedProbe("auth: none", ("C12",), "POST", "/p", {"A": "[REDACTED]"}, "{}"),
+            PlannedProbe("no body", ("C1", "C5"), "POST", "/p", {}, None),
+            PlannedProbe("big", ("C16",), "POST", "/p", {}, long_body),
+        ],
+        skipped=[("auth: no scope", "no [auth.no_scope] credential in the target file")],
+        property_examples=15,
+        invalid_examples=10,
+        leak_sequences=2,
+        fuzz_examples=0,
+        write_budget=200,
+    )
+    out = io.StringIO()
+    print_plan(plan, out)
+    assert out.getvalue().splitlines() == [
+        "dry run: nothing is sent to https://staging.example.com",
+        "profile smoke, seed 3",
+        "3 probes:",
+        "  - auth: none [C12]",
+        '    POST /p {"A": "[REDACTED]"}',
+        "    {}",
+        "  - no body [C1, C5]",
+        "    POST /p {}",
+        "    (no body)",
+        "  - big [C16]",
+        "    POST /p {}",
+        f"    {'x' * 300}...",
+        "  - skipped: auth: no scope: no [auth.no_scope] credential in the target file",
+        "then up to 15 valid and 10 invalid generated requests, 2 multi-request sequences and "
+        "0 schemathesis examples per mode; write budget 200 requests",
+    ]

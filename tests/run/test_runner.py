@@ -13,6 +13,7 @@ from support.alternative_server import AlternativeServer
 
 from conformance.clauses import CLAUSES
 from conformance.cli import main
+from conformance.cli.embedded import embedded_reference
 from conformance.reference import (
     FAULTS,
     Credentials,
@@ -71,15 +72,9 @@ AWAITING_PROBES = frozenset({"hang-on-array-body"})
 @pytest.mark.parametrize("fault", sorted(set(FAULTS) - AWAITING_PROBES), ids=str)
 def test_every_reference_fault_is_caught_and_named(fault: str, tmp_path: Path) -> None:
     report_path = tmp_path / "report.json"
-    options = RunOptions(
-        profile="smoke",
-        seed=11,
-        max_examples=25,
-        reference_faults=(fault,),
-        report_json=report_path,
-    )
+    options = RunOptions(profile="smoke", seed=11, max_examples=25, report_json=report_path)
     out = _Capture()
-    assert execute(options, out=out) == 1, out.text
+    assert execute(options, out=out, embedded=embedded_reference((fault,))) == 1, out.text
     report = json.loads(report_path.read_text())
     clauses = {failure["clause"] for failure in report["failures"]}
     assert FAULTS[fault].clause in clauses, (FAULTS[fault].clause, clauses)
@@ -228,6 +223,29 @@ def test_configuration_errors_exit_2(
     err = capsys.readouterr().err
     assert message in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_reference_fault_with_a_target_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = _target_file(tmp_path, "http://127.0.0.1:9")
+    assert main(["run", "--target", str(target), "--reference-fault", "problem-as-json"]) == 2
+    assert capsys.readouterr().err == (
+        "cf-conformance run: --reference-fault applies to the embedded reference API only\n"
+    )
+
+
+def test_an_unknown_reference_fault_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--reference-fault", "no-such-fault"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("cf-conformance run: unknown fault 'no-such-fault'; valid faults: ")
+
+
+def test_without_a_target_or_an_embedded_one_nothing_runs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert execute(RunOptions(), out=_Capture()) == 2
+    assert capsys.readouterr().err == "cf-conformance run: no target: pass --target FILE\n"
 
 
 def test_only_limits_the_clauses(capsys: pytest.CaptureFixture[str]) -> None:
