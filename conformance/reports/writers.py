@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 from conformance.reports.model import RunReport
 
@@ -61,11 +62,7 @@ def render_markdown(report: RunReport) -> str:
             failure.curl,
             "```",
             "",
-            f"Response: `{failure.response.get('status')}`",
-            "",
-            "```json",
-            json.dumps(failure.response.get("body"), indent=2, ensure_ascii=False)[:4000],
-            "```",
+            *_response_lines(failure.response),
             "</details>",
         ]
     if report.notes:
@@ -78,6 +75,18 @@ def render_markdown(report: RunReport) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _response_lines(response: dict[str, Any]) -> list[str]:
+    if not response:
+        return ["Response: none (no HTTP answer)"]
+    return [
+        f"Response: `{response.get('status')}`",
+        "",
+        "```json",
+        json.dumps(response.get("body"), indent=2, ensure_ascii=False)[:4000],
+        "```",
+    ]
 
 
 def write_markdown(report: RunReport, path: Path, *, append: bool = False) -> None:

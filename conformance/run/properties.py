@@ -3,6 +3,9 @@
 A failing example is shrunk before it is reported, so the report shows the smallest request
 that still breaks the clause. With ``--hypothesis-db`` the failing examples of earlier runs are
 replayed first, so a failure found last night is tried again tonight before anything new.
+
+An example whose request gets no answer is recorded at once as a C22 finding and discarded
+from the property, never shrunk: each shrinking step would wait out a full timeout.
 """
 
 from __future__ import annotations
@@ -20,15 +23,16 @@ import strategies
 from conformance.checks import BodyIntent, ConformanceFailure, Exchange, Intent
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.run.client import PlannedRequest, StillThrottled
-from conformance.run.phases import PhaseContext
+from conformance.run.phases import PhaseContext, Unanswered
 from conformance.run.profiles import Profile
 from conformance.sandbox import Sandbox, UnsafeWriteError
 
 __all__ = ["PhaseAborted", "run_properties", "run_property"]
 
 T = TypeVar("T")
-# Requests a property may spend shrinking a failure, beyond its planned examples: staging is
-# rate-limited, and a small-enough example is worth more than the smallest possible one.
+# Requests a property may send beyond its planned examples, shrinking a failure or making up
+# for unanswered ones: staging is rate-limited, a small-enough example is worth more than the
+# smallest possible one, and each unanswered request costs a full timeout.
 SHRINK_REQUESTS = 200
 Planned = Sequence[tuple[PlannedRequest, Intent]]
 UNKNOWN_CAP_BATCH = 20
@@ -119,19 +123,28 @@ def run_property(
         return
     last_failure: list[tuple[Exchange, list[ConformanceFailure]]] = []
     progress = context.progress
-    sent = 0
+    phase = f"property: {name}"
+    sent = unanswered = 0
     progress.start(name, max_examples)
 
     def property_body(example: T) -> None:
-        nonlocal sent
-        if last_failure and sent >= max_examples + SHRINK_REQUESTS:
-            raise _ShrinkBudgetSpent
+        nonlocal sent, unanswered
+        if sent >= max_examples + SHRINK_REQUESTS:
+            # Reached while shrinking, or when many examples went unanswered.
+            raise _RequestBudgetSpent
         for planned, intent in plan(example):
             try:
-                exchange = context.exchange(planned, intent)
+                exchange = context.exchange(planned, intent, phase=phase)
             except (UnsafeWriteError, StillThrottled):
                 # A generated id outside the sandbox is never sent, and a request the target
                 # kept throttling has no answer to judge: either way the example is discarded.
+                hypothesis.reject()
+            except Unanswered:
+                # Already recorded (C22). Shrinking it would cost a full timeout per step,
+                # so the example leaves the property instead of failing it.
+                sent += 1
+                unanswered += 1
+                progress.advance(failures=1)
                 hypothesis.reject()
             except Exception as exc:
                 raise PhaseAborted(exc) from exc
@@ -154,22 +167,32 @@ def run_property(
     except hypothesis.errors.Flaky:
         # The server failed once but not when the example was replayed: still a real failure.
         suffix = " (flaky: did not reproduce on replay)"
-    except (ConformanceFailure, _ShrinkBudgetSpent):
+    except ConformanceFailure:
         pass
+    except _RequestBudgetSpent:
+        if not last_failure:
+            context.recorder.notes.append(
+                f"{name}: stopped after {sent} requests, {unanswered} of them unanswered"
+            )
     except PhaseAborted:
         _record(context, name, last_failure, " (run stopped while shrinking)")
         raise
     except hypothesis.errors.Unsatisfiable:
         context.recorder.notes.append(
-            f"{name}: too few generated requests could be sent safely; widen [sandbox]"
+            f"{name}: too few generated requests got an answer ({unanswered} unanswered)"
+            if unanswered
+            else f"{name}: too few generated requests could be sent safely; widen [sandbox]"
         )
     finally:
         progress.finish()
     _record(context, name, last_failure, suffix)
 
 
-class _ShrinkBudgetSpent(BaseException):
-    """Shrinking has used its share of requests: report the smallest failure found so far."""
+class _RequestBudgetSpent(BaseException):
+    """The property has sent its examples plus ``SHRINK_REQUESTS``: it stops here.
+
+    While shrinking, the smallest failure found so far is reported.
+    """
 
 
 def _record(

@@ -18,6 +18,8 @@ from conformance.checks import (
     Exchange,
     NoBody,
     NotJson,
+    Request,
+    Response,
     iter_failures,
 )
 from conformance.clauses import CLAUSES
@@ -103,11 +105,25 @@ class Recorder:
         return failures
 
     def add(self, failure: ConformanceFailure, exchange: Exchange, *, phase: str) -> None:
+        self._add(failure, exchange.request, exchange.response, phase)
+
+    def unanswered(self, failure: ConformanceFailure, request: Request, *, phase: str) -> None:
+        """Count and record a request that got no answer at all (``failure`` is its C22)."""
+        self.exchanges += 1
+        if self.only is not None and failure.clause not in self.only:
+            return
+        self.checked[failure.clause] += 1
+        self.mark_failing()
+        self._add(failure, request, None, phase)
+
+    def _add(
+        self, failure: ConformanceFailure, request: Request, response: Response | None, phase: str
+    ) -> None:
         self.failed[failure.clause] += 1
         kind = (failure.check, failure.title)
         self._kinds[kind] += 1
         if self._kinds[kind] <= RECORDS_PER_KIND:
-            self.records.append(self._record(failure, exchange, phase))
+            self.records.append(self._record(failure, request, response, phase))
 
     def clause_results(self, skipped: Iterable[tuple[str, str]] = ()) -> list[ClauseResult]:
         reasons = dict(skipped)
@@ -134,15 +150,17 @@ class Recorder:
             results.append(ClauseResult(clause_id, clause.title, status, checked, failed, reason))
         return results
 
-    def _record(self, failure: ConformanceFailure, exchange: Exchange, phase: str) -> FailureRecord:
+    def _record(
+        self,
+        failure: ConformanceFailure,
+        request: Request,
+        response: Response | None,
+        phase: str,
+    ) -> FailureRecord:
         redact = self.redactor
-        request = exchange.request
         headers = redact.headers({str(k): str(v) for k, v in request.headers.items()})
         body_text = _body_text(request.body)
         body_text = None if body_text is None else redact.text(body_text)
-        response_headers = redact.headers(
-            {str(k): str(v) for k, v in exchange.response.headers.items()}
-        )
         return FailureRecord(
             clause=failure.clause,
             check=failure.check,
@@ -154,16 +172,20 @@ class Recorder:
                 "headers": headers,
                 "body": None if body_text is None else _parsed_or_text(body_text),
             },
-            response={
-                "status": exchange.status,
-                "headers": response_headers,
-                "body": _parsed_or_text(
-                    redact.text(exchange.response.content.decode("utf-8", "replace"))
-                ),
-            },
+            response=self._response(response),
             curl=curl_command(request.method, redact.text(request.url), headers, body_text),
             seed=self.seed,
         )
+
+    def _response(self, response: Response | None) -> dict[str, Any]:
+        if response is None:
+            return {}  # no answer came
+        redact = self.redactor
+        return {
+            "status": response.status_code,
+            "headers": redact.headers({str(k): str(v) for k, v in response.headers.items()}),
+            "body": _parsed_or_text(redact.text(response.content.decode("utf-8", "replace"))),
+        }
 
 
 def _body_text(body: Any) -> str | None:

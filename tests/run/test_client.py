@@ -3,6 +3,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from support.fake_time import FakeTime
 
 from conformance.run.client import (
     PlannedRequest,
@@ -17,19 +18,6 @@ from conformance.run.target import Limits, Target
 from conformance.sandbox import Incident, Sandbox, UnsafeWriteError
 
 PATH = "/api/v2/incidents/across-workspaces/bulk-update"
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.slept: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
 
 
 def _client(

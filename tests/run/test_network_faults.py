@@ -8,13 +8,22 @@ from support.faulty_proxy import FaultyProxy
 from test_runner import _Capture
 
 from conformance.reference import ReferenceServer, env_values, write_target_file
+from conformance.run.liveness import LIVENESS_CHECKS
+from conformance.run.probes import plan_probes
 from conformance.run.runner import RunOptions, execute
+from conformance.run.target import load_target
 
 pytestmark = pytest.mark.socket
 
 
 def _run(
-    tmp_path: Path, server: ReferenceServer, proxy: FaultyProxy, limits: str = ""
+    tmp_path: Path,
+    server: ReferenceServer,
+    proxy: FaultyProxy,
+    limits: str = "",
+    *,
+    profile: str = "smoke",
+    max_examples: int = 5,
 ) -> tuple[int, dict, str]:  # type: ignore[type-arg]
     target = tmp_path / "target.toml"
     write_target_file(target, server)
@@ -22,7 +31,9 @@ def _run(
     target.write_text(text.replace("[limits]", f"[limits]\n{limits}"))
     report = tmp_path / "report.json"
     out = _Capture()
-    options = RunOptions(target=target, profile="smoke", seed=4, max_examples=5, report_json=report)
+    options = RunOptions(
+        target=target, profile=profile, seed=4, max_examples=max_examples, report_json=report
+    )
     code = execute(options, out=out, environ=env_values(server))
     return code, json.loads(report.read_text()), out.text
 
@@ -88,5 +99,77 @@ def test_a_server_dying_mid_run_gives_exit_3_and_a_partial_report(tmp_path: Path
     assert report["passed"] is False
     assert "is unreachable" in report["aborted"]
     assert report["stats"]["requests"] >= 20
+    assert any(clause["status"] == "passed" for clause in report["clauses"])
+    assert "ABORTED (partial)" in out
+
+
+def _is_json_array(body: bytes) -> bool:
+    return body.lstrip().startswith(b"[")
+
+
+# A timeout short enough to keep the run quick, long enough for a loaded machine to answer
+# every other request in time; no retries, so each unanswered request costs one timeout.
+SHORT_TIMEOUT = "timeout_seconds = 1.5\nretries = 0"
+
+
+@pytest.mark.slow
+def test_a_request_shape_never_answered_is_a_c22_finding_and_the_run_goes_on(
+    tmp_path: Path,
+) -> None:
+    with (
+        ReferenceServer() as server,
+        FaultyProxy(server.base_url, hang_when=_is_json_array) as proxy,
+    ):
+        # The default profile: properties and fuzzing, too, run on past unanswered requests.
+        code, report, out = _run(
+            tmp_path, server, proxy, SHORT_TIMEOUT, profile="default", max_examples=20
+        )
+        held = list(proxy.held)
+    assert code == 1, out
+    assert report["aborted"] is None
+    assert held, "no request was held"
+    clauses = {clause["clause"]: clause for clause in report["clauses"]}
+    assert (clauses["C22"]["status"], clauses["C22"]["failures"]) == ("failed", len(held))
+    # Every other clause was judged on the answers that came (C21 has no operation to read).
+    judged = {c: r["status"] for c, r in clauses.items() if c not in ("C21", "C22")}
+    assert set(judged.values()) == {"passed"}, judged
+    c22 = [failure for failure in report["failures"] if failure["clause"] == "C22"]
+    assert {failure["clause"] for failure in report["failures"]} == {"C22"}
+    assert c22[0]["phase"] == "probe: malformed: body is a JSON array"
+    assert c22[0]["check"] == "liveness_conformance"
+    assert c22[0]["message"].startswith("[C22] Request got no answer\nReceived: no HTTP answer")
+    assert c22[0]["curl"].startswith(f"curl -sS -X POST {proxy.base_url}")
+    assert c22[0]["curl"].endswith(f"--data-binary '{held[0][1].decode()}'")
+    assert c22[0]["response"] == {}
+
+
+def test_a_hang_during_the_probes_costs_no_other_probe(tmp_path: Path) -> None:
+    with (
+        ReferenceServer() as server,
+        FaultyProxy(server.base_url, hang_when=_is_json_array) as proxy,
+    ):
+        target_file = tmp_path / "target.toml"
+        _run(tmp_path, server, proxy, SHORT_TIMEOUT)
+        target = load_target(target_file, env_values(server))
+        bodies = [body for _, body in (*proxy.held, *proxy.forwarded)]
+    probes, _ = plan_probes(target, seed=4)
+    missing = [probe.name for probe in probes if (probe.request.content or b"") not in bodies]
+    assert missing == []
+
+
+def test_a_target_that_stops_answering_mid_run_gives_exit_3_and_a_partial_report(
+    tmp_path: Path,
+) -> None:
+    with ReferenceServer() as server, FaultyProxy(server.base_url, hang_after=20) as proxy:
+        code, report, out = _run(tmp_path, server, proxy, SHORT_TIMEOUT)
+        held = len(proxy.held)
+    assert code == 3, out
+    assert report["aborted"] == (
+        "127.0.0.1 is unreachable: a request went unanswered, then 3 liveness checks in a row "
+        "did too (ReadTimeout: timed out)"
+    )
+    assert held == 1 + LIVENESS_CHECKS
+    assert report["stats"]["requests"] == 20 + held
+    assert not any(failure["clause"] == "C22" for failure in report["failures"])
     assert any(clause["status"] == "passed" for clause in report["clauses"])
     assert "ABORTED (partial)" in out

@@ -4,6 +4,11 @@ Each request is numbered from 1; ``plan`` maps a request number to the fault it 
 ``"429"`` (throttled, with ``Retry-After``), ``"slow"`` (answered after ``slow_seconds``),
 ``"drop"`` (connection closed without an answer). From ``die_after`` on, the proxy stops
 listening altogether, as a server that dies mid-run.
+
+Two faults leave requests unanswered while the connection stays open, as a server that
+hangs: every request whose body ``hang_when`` holds true (a server that never answers one
+request shape), and every request after ``hang_after`` (a server that stops answering
+altogether). Such requests are kept in ``held``, and released when the proxy stops.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import contextlib
 import socket
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -29,12 +35,21 @@ class FaultyProxy:
         retry_after: str = "1",
         slow_seconds: float = 1.5,
         die_after: int | None = None,
+        hang_when: Callable[[bytes], bool] | None = None,
+        hang_after: int | None = None,
     ) -> None:
         self.upstream = upstream
         self.plan = plan or {}
         self.retry_after = retry_after
         self.slow_seconds = slow_seconds
         self.die_after = die_after
+        self.hang_when = hang_when
+        self.hang_after = hang_after
+        self.held: list[tuple[int, bytes]] = []
+        """(request number, body) of each request left unanswered."""
+        self.forwarded: list[tuple[int, bytes]] = []
+        """(request number, body) of each request passed on to ``upstream``."""
+        self._release = threading.Event()
         self.count = 0
         self.faults_served: list[tuple[int, str]] = []
         self._lock = threading.Lock()
@@ -65,6 +80,7 @@ class FaultyProxy:
 
     def kill(self) -> None:
         """Stop listening: from now on connections are refused."""
+        self._release.set()
         if self._server.socket.fileno() != -1:
             self._server.shutdown()
             self._server.server_close()
@@ -80,6 +96,11 @@ class FaultyProxy:
             fault = "dead"
         if fault:
             self.faults_served.append((number, fault))
+        if self._holds(number, body):
+            with self._lock:
+                self.held.append((number, body))
+            self._release.wait()
+            return
         if fault in ("drop", "dead"):
             handler.close_connection = True
             handler.connection.shutdown(socket.SHUT_RDWR)
@@ -92,6 +113,8 @@ class FaultyProxy:
         if fault == "slow":
             time.sleep(self.slow_seconds)
         headers = {k: v for k, v in handler.headers.items() if k.lower() not in HOP_BY_HOP}
+        with self._lock:
+            self.forwarded.append((number, body))
         upstream = self._client.request(
             handler.command, handler.path, headers=headers, content=body
         )
@@ -99,6 +122,11 @@ class FaultyProxy:
         # The client may have given up waiting (the "slow" fault): then nothing is answered.
         with contextlib.suppress(OSError):
             self._answer(handler, upstream.status_code, kept, upstream.content)
+
+    def _holds(self, number: int, body: bytes) -> bool:
+        if self.hang_after is not None and number > self.hang_after:
+            return True
+        return self.hang_when is not None and self.hang_when(body)
 
     @staticmethod
     def _answer(
