@@ -13,8 +13,9 @@ from conformance.exit_codes import ExitCode
 __all__ = ["register"]
 
 EPILOG = """\
-exit codes: 0 conforming, 1 non-conformance found, 2 usage or configuration error,
-3 target unreachable or run aborted (a partial report is still written).
+exit codes: 0 conforming, 1 non-conformance found (a request left unanswered is one, C22),
+2 usage or configuration error, 3 target unreachable: nothing answered at preflight, or it
+stopped answering altogether, or the run was aborted (a partial report is still written).
 """
 
 _CLAUSE_RANGE = f"{next(iter(CLAUSES))}..{next(reversed(CLAUSES))}"
