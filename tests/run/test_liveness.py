@@ -293,3 +293,25 @@ def test_a_property_whose_examples_go_unanswered_stops_after_its_request_budget(
     assert context.recorder.notes == [
         f"all silent: stopped after {limit} requests, {limit} of them unanswered"
     ]
+
+
+def test_with_c22_relaxed_an_unanswered_request_is_a_note_not_a_failure() -> None:
+    client = _client(_hangs_on_arrays, FakeTime(), retries=0)
+    recorder = Recorder(
+        context=CheckContext(relaxed=frozenset({"C22"})),
+        redactor=Redactor.for_credentials(client.target.credentials),
+        seed=1,
+    )
+    context = PhaseContext(client=client, recorder=recorder, progress=Progress(quiet=True), seed=1)
+    with pytest.raises(Unanswered):
+        context.exchange(_post(ARRAY_BODY), INTENT, phase="probe: array")
+    assert recorder.records == []
+    assert recorder.first_failure_at is None
+    assert recorder.notes == [
+        "probe: array: request got no answer (C22 is relaxed); reproduce: "
+        f"curl -sS -X POST http://127.0.0.1:1{BULK_UPDATE_PATH} "
+        "-H 'Content-Type: application/json' -H 'Authorization: Bearer [REDACTED]' "
+        """--data-binary '[{"id": "INC-1"}]'"""
+    ]
+    [c22] = [result for result in recorder.clause_results() if result.clause == "C22"]
+    assert (c22.status, c22.checked, c22.failures) == ("passed", 1, 0)
