@@ -18,6 +18,7 @@ exit codes: 0 conforming, 1 non-conformance found (a request left unanswered is 
 stopped answering altogether, or the run was aborted (a partial report is still written).
 """
 
+
 _CLAUSE_RANGE = f"{next(iter(CLAUSES))}..{next(reversed(CLAUSES))}"
 
 
@@ -93,9 +94,7 @@ def register(commands: Any) -> None:
 
 
 def _handle(args: argparse.Namespace) -> int:
-    # Imported here, not at the top: they pull in the whole run layer and the reference API,
-    # and ``--help`` should stay fast.
-    from conformance.cli.embedded import embedded_reference  # noqa: PLC0415
+    # Imported here, not at the top: the run layer is heavy, and ``--help`` should stay fast.
     from conformance.run.runner import RunOptions, execute  # noqa: PLC0415
 
     faults = tuple(args.reference_fault)
@@ -118,4 +117,9 @@ def _handle(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         allow_production=args.allow_production,
     )
+    if args.target is not None:
+        return execute(options)
+    # Only a run without a target file needs the reference API and its dependencies.
+    from conformance.cli.embedded import embedded_reference  # noqa: PLC0415
+
     return execute(options, embedded=embedded_reference(faults))
