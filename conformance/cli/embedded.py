@@ -7,6 +7,7 @@ never depends on the reference API.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TextIO
@@ -21,8 +22,16 @@ __all__ = ["embedded_reference"]
 
 def embedded_reference(
     faults: Sequence[str] = (),
+    *,
+    timeout_seconds: float = Limits.timeout_seconds,
+    retries: int = Limits.retries,
 ) -> Callable[[TextIO], AbstractContextManager[Target]]:
-    """Opens a fresh reference API on 127.0.0.1, with ``faults`` switched on, as a target."""
+    """Opens a fresh reference API on 127.0.0.1, with ``faults`` switched on, as a target.
+
+    ``timeout_seconds`` and ``retries`` are the target's limits (the defaults of a target
+    file); self-tests shorten them, since every request a fault leaves unanswered costs them.
+    """
+    limits = Limits(timeout_seconds=timeout_seconds, retries=retries)
 
     @contextlib.contextmanager
     def open_target(out: TextIO) -> Iterator[Target]:
@@ -39,12 +48,12 @@ def embedded_reference(
             )
             if faults:
                 print(f"reference API faults switched on: {', '.join(faults)}", file=out)
-            yield _target(server)
+            yield _target(server, limits)
 
     return open_target
 
 
-def _target(server: ReferenceServer) -> Target:
+def _target(server: ReferenceServer, limits: Limits) -> Target:
     creds = server.credentials
     return Target(
         name="reference",
@@ -52,5 +61,5 @@ def _target(server: ReferenceServer) -> Target:
         writer=Credential("basic", creds.writer.client_id, creds.writer.secret),
         no_scope=Credential("basic", creds.no_scope.client_id, creds.no_scope.secret),
         sandbox=server.sandbox,
-        limits=Limits(max_items=server.max_items),
+        limits=dataclasses.replace(limits, max_items=server.max_items),
     )
