@@ -8,12 +8,12 @@ liveness check: one POST to the operation's own path, without credentials and wi
 - It takes the route and method every other request of the run takes, so a gateway in front
   of the service forwards it like the others, and its answer speaks for the same service.
 - It carries nothing to write (no body) and no right to write (no credentials), so it cannot
-  change anything, and the write discipline has nothing to inspect.
+  change anything, and the write rule has nothing to inspect.
 - Any HTTP answer proves the target alive, whatever the status, even a 429 or a 5xx: the
   answer itself is not judged (the probes cover a bodiless request and missing credentials).
 
 It goes through the run's ``TargetClient``, with the target's timeout, retries, rate limit
-and clock, and is counted among the run's requests.
+and clock; it is counted among the run's requests and, being a POST, against the write budget.
 """
 
 from __future__ import annotations
