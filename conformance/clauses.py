@@ -6,7 +6,7 @@ CLI's ``--only`` validation all read ``CLAUSES``; nothing else lists clause ids.
 ``kind`` says where a clause comes from: the vendored spec, the vendor's documentation, or a
 reading the documentation supports without stating it (inferred). A demand the contract only
 implies must be relaxable, so every inferred clause is, and so is a documented clause with an
-inferred part; ``relaxed_scope`` says what a relaxed clause still enforces.
+inferred part; ``when_relaxed`` says what changes when a target file relaxes it.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ class Clause:
     title: str
     kind: ClauseKind
     source: str
-    relaxed_scope: str | None = None
-    """What a relaxed clause still enforces; ``None`` when the clause cannot be relaxed."""
+    when_relaxed: str | None = None
+    """What relaxing the clause changes, shown in reports; ``None``: it cannot be relaxed."""
 
     @property
     def relaxable(self) -> bool:
-        return self.relaxed_scope is not None
+        return self.when_relaxed is not None
 
     @property
     def number(self) -> int:
@@ -51,7 +51,7 @@ CLAUSES: dict[str, Clause] = {
             "meta.requestId is a non-empty string",
             "inferred",
             _MODELS,
-            relaxed_scope="nothing: any requestId, or none, is accepted",
+            when_relaxed="meta.requestId is not checked",
         ),
         Clause("C3", "timestamps are UTC RFC 3339", "documented", _ERRORS),
         Clause("C4", "extra properties are tolerated", "spec", "spec: no additionalProperties"),
@@ -64,7 +64,7 @@ CLAUSES: dict[str, Clause] = {
             "errors maps field paths to message lists",
             "documented",
             _ERRORS,
-            relaxed_scope="the shape of errors; a VALIDATION_ERROR may come without it",
+            when_relaxed="only the shape of errors is checked",
         ),
         Clause(
             "C10", "type, title, detail, instance are strings", "spec", "spec: ApiProblemDetails"
@@ -76,7 +76,7 @@ CLAUSES: dict[str, Clause] = {
             "authentication comes before validation",
             "inferred",
             _OPERATION,
-            relaxed_scope="nothing: an unauthenticated invalid body may get 400",
+            when_relaxed="an unauthenticated request with an invalid body may get 400",
         ),
         Clause("C14", "a credential without the write scope gets 403", "spec", _OPERATION),
         Clause("C15", "no request gets a 5xx", "spec", _OPERATION),
@@ -86,7 +86,7 @@ CLAUSES: dict[str, Clause] = {
             "accepted and forbidden partition the requested ids",
             "inferred",
             _OUTCOME_DOCS,
-            relaxed_scope="no answered id was never requested (a cross-request leak)",
+            when_relaxed="only answered ids nobody requested (leaks) are checked",
         ),
         Clause("C18", "a null list means an empty one", "spec", "spec: nullable outcome lists"),
         Clause(
@@ -107,7 +107,7 @@ CLAUSES: dict[str, Clause] = {
             "every request gets an answer within the timeout",
             "inferred",
             "contract: liveness",
-            relaxed_scope="an unanswered request is reported as a note, not a failure",
+            when_relaxed="an unanswered request is a note, not a failure",
         ),
     )
 }

@@ -14,7 +14,7 @@ __all__ = ["ALL_CLAUSES", "RELAXABLE_CLAUSES", "CheckContext"]
 ALL_CLAUSES: tuple[str, ...] = tuple(CLAUSES)
 
 # Read from the clause table: inferred clauses, and documented ones with an inferred part
-# (C9). A relaxed clause still enforces its ``relaxed_scope``.
+# (C9); ``Clause.when_relaxed`` says what relaxing each one changes.
 RELAXABLE_CLAUSES: frozenset[str] = frozenset(relaxable_clause_ids())
 
 

@@ -157,7 +157,7 @@ class Recorder:
             if status == "skipped" and not reason:
                 reason = "no exchange exercised this clause"
             if self.context.is_relaxed(clause_id) and status != "skipped":
-                reason = f"relaxed by the target file: still checks {clause.relaxed_scope}"
+                reason = f"relaxed by the target file: {clause.when_relaxed}"
             results.append(ClauseResult(clause_id, clause.title, status, checked, failed, reason))
         return results
 
