@@ -239,7 +239,11 @@ class RunItem(_RunPart):
 def clause_items(session: pytest.Session, run: ConformanceRun) -> list[pytest.Item]:
     """The items of ``--cf-run``, under one collector named ``cf-conformance``."""
     collector = RunCollector.from_parent(session, name=RUN_NODE, nodeid=RUN_NODE, run=run)
-    return collector.collect()
+    items = collector.collect()
+    # Reported like any collected node, so that pytest counts the items it shows as collected.
+    report = pytest.CollectReport(collector.nodeid, "passed", None, items)
+    session.ihook.pytest_collectreport(report=report)
+    return items
 
 
 def _failure_text(clause: str, title: str, verdict: dict[str, Any], result: RunResult) -> str:

@@ -156,8 +156,8 @@ class ContractSession:
         target, stats = self.target(), self.client().stats
         where = "the embedded reference API" if self.embedded else f"target {target.name}"
         return (
-            f"{PREFIX}: {stats.requests} requests to {where} ({target.base_url}), "
-            f"{stats.writes} writes of a budget of {self.write_budget()}, "
+            f"{PREFIX}: {_count(stats.requests, 'request')} to {where} ({target.base_url}), "
+            f"{_count(stats.writes, 'write')} of a budget of {self.write_budget()}, "
             f"{stats.retried_429} retried after 429"
         )
 
@@ -203,3 +203,7 @@ def _profile(name: str, target: Target, *, source: str = "") -> Profile:
     except TypeError as exc:
         where = f"{source or target.name}: profiles.{base.name}"
         raise pytest.UsageError(f"{PREFIX}: {where}: {exc}") from None
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
