@@ -241,7 +241,8 @@ def clause_items(session: pytest.Session, run: ConformanceRun) -> list[pytest.It
     collector = RunCollector.from_parent(session, name=RUN_NODE, nodeid=RUN_NODE, run=run)
     items = collector.collect()
     # Reported like any collected node, so that pytest counts the items it shows as collected.
-    report = pytest.CollectReport(collector.nodeid, "passed", None, items)
+    collected: list[pytest.Item | pytest.Collector] = list(items)
+    report = pytest.CollectReport(collector.nodeid, "passed", None, collected)
     session.ihook.pytest_collectreport(report=report)
     return items
 
