@@ -41,6 +41,8 @@ class Rule:
     layer: str
     forbidden: tuple[str, ...]
     why: str
+    exempt: tuple[str, ...] = ()
+    """Parts of ``layer`` the rule does not apply to."""
 
 
 def _module_name(root: Path, path: Path) -> str:
@@ -152,6 +154,8 @@ def violations(rule: Rule, sites: list[ImportSite]) -> list[str]:
     for site in sites:
         if not _within(site.module, rule.layer):
             continue
+        if any(_within(site.module, part) for part in rule.exempt):
+            continue
         hit = next((f for f in rule.forbidden if any(_within(t, f) for t in site.targets)), None)
         if hit is None:
             continue
@@ -194,12 +198,25 @@ REFERENCE_IS_NO_ORACLE = Rule(
     ("conformance.checks",),
     "the reference API implements the contract on its own; it must not become the oracle",
 )
+PLUGIN_IS_ON_TOP = Rule(
+    "conformance",
+    ("conformance.pytest_plugin",),
+    "the pytest plugin builds on the other layers; none of them may depend on it",
+    exempt=("conformance.pytest_plugin",),
+)
+STRATEGIES_IGNORE_THE_PLUGIN = Rule(
+    "strategies",
+    ("conformance.pytest_plugin",),
+    "the pytest plugin builds on the strategies, not the other way round",
+)
 
 RULES = [
     pytest.param(CHECKS_STAY_PURE, id="checks-import-no-run-reference-strategies-or-clients"),
     pytest.param(STRATEGIES_STAY_PURE, id="strategies-import-no-run-reference-or-schemathesis"),
     pytest.param(RUN_STARTS_NO_SERVER, id="run-imports-no-reference"),
     pytest.param(REFERENCE_IS_NO_ORACLE, id="reference-imports-no-checks"),
+    pytest.param(PLUGIN_IS_ON_TOP, id="no-package-layer-imports-the-pytest-plugin"),
+    pytest.param(STRATEGIES_IGNORE_THE_PLUGIN, id="strategies-import-no-pytest-plugin"),
 ]
 
 
@@ -270,6 +287,13 @@ PLANTED = {
         def hooks():
             __import__("schemathesis")
         """,
+    "conformance/cli/__init__.py": """
+        from conformance.pytest_plugin.plugin import FIXTURES
+        """,
+    "conformance/pytest_plugin/__init__.py": "",
+    "conformance/pytest_plugin/plugin.py": """
+        from conformance.pytest_plugin import session
+        """,
 }
 
 
@@ -309,6 +333,11 @@ def planted(tmp_path: Path) -> list[ImportSite]:
             REFERENCE_IS_NO_ORACLE,
             [("conformance/reference/app.py", 1, "conformance.checks", False)],
             id="reference-aliased-import",
+        ),
+        pytest.param(
+            PLUGIN_IS_ON_TOP,
+            [("conformance/cli/__init__.py", 1, "conformance.pytest_plugin", False)],
+            id="plugin-imported-from-below-but-not-from-itself",
         ),
     ],
 )
