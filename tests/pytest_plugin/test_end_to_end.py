@@ -7,7 +7,6 @@ fault's clause, and no secret from the target's environment reaches pytest's out
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import re
 import signal
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from conformance.basic_auth import basic_authorization
 from conformance.reference import FAULTS
 
 from .running import run_pytest
@@ -48,8 +48,8 @@ class Served:
         """Every value of the environment, and the Basic tokens built from them."""
         ids = [v for k, v in self.environ.items() if k.endswith("_CLIENT_ID")]
         secrets = [v for k, v in self.environ.items() if k.endswith("_SECRET")]
-        tokens = [base64.b64encode(f"{i}:{s}".encode()).decode() for i in ids for s in secrets]
-        return secrets + tokens
+        headers = [basic_authorization(i, s) for i in ids for s in secrets]
+        return secrets + [header.removeprefix("Basic ") for header in headers]
 
 
 @contextlib.contextmanager

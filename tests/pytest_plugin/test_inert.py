@@ -83,12 +83,11 @@ def test_a_session_without_options_or_fixtures_is_unchanged(tmp_path: Path) -> N
     assert "reference-api" not in state["threads"]
 
 
-@pytest.mark.slow
-def test_the_options_are_documented_in_pytest_help(tmp_path: Path) -> None:
-    result = run_pytest("--help", cwd=tmp_path)
-    assert result.returncode == 0
-    help_text = result.stdout
-    assert "contract tests against a ContraForce v2 API (contraforce-conformance):" in help_text
-    for option in ("--cf-target=FILE", "--cf-profile=", "--cf-run", "--cf-seed=N"):
-        assert option in help_text
-    assert "--cf-allow-production" in help_text
+def test_this_session_has_the_plugin_loaded_and_idle(pytestconfig: pytest.Config) -> None:
+    # The suite's own tests are such a session: the plugin is there, and nothing opened it.
+    from conformance.pytest_plugin.plugin import SESSION_KEY
+
+    assert pytestconfig.pluginmanager.hasplugin("cf_conformance")
+    assert pytestconfig.getoption("cf_target") is None
+    assert pytestconfig.getoption("cf_run") is False
+    assert SESSION_KEY not in pytestconfig.stash
