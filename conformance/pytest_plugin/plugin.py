@@ -1,10 +1,10 @@
 """The pytest entry point (``pytest11``): the ``--cf-*`` options, the hooks and the fixtures.
 
 The plugin is inert in a session that uses none of its options or fixtures: this module
-imports only pytest and the standard library, and every hook returns at once unless an
-option was given or a collected test asks for a ``cf_*`` fixture. Only then is the target
-file loaded (a broken one stops the session with one line, before any test runs), and the
-embedded reference API starts only when a test first needs the target.
+imports only pytest and the standard library, and its hooks do nothing unless an option was
+given or a collected test asks for a ``cf_*`` fixture. Only then is the target file loaded
+(a broken one stops the session with one line, before any test runs), and the embedded
+reference API starts only when a test first needs the target.
 
 The fixtures are session-scoped: one target, one client (so the rate limit and the write
 budget hold across tests) and one reference server per session. Hypothesis's

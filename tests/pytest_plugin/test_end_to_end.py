@@ -266,3 +266,36 @@ def test_a_broken_target_file_stops_the_session_with_one_line(tmp_path: Path) ->
     ]
     assert "Traceback" not in result.stdout
     assert " passed" not in result.stdout
+
+
+def test_an_unreachable_target_leaves_every_clause_unjudged(tmp_path: Path) -> None:
+    target = tmp_path / "gone.toml"
+    target.write_text(
+        # Port 9 (discard) on loopback: nothing listens, so every connection is refused.
+        'base_url = "http://127.0.0.1:9"\n'
+        '[auth.writer]\nclient_id_env = "GONE_ID"\nclient_secret_env = "GONE_SECRET"\n'
+        "[limits]\nretries = 0\n",
+        encoding="utf-8",
+    )
+    junit = tmp_path / "junit.xml"
+    result = run_pytest(
+        "--cf-run",
+        "--cf-profile",
+        "smoke",
+        f"--junitxml={junit}",
+        "--cf-target",
+        str(target),
+        cwd=tmp_path,
+        environ={"GONE_ID": "someone", "GONE_SECRET": "planted-secret-0007"},
+    )
+    assert result.returncode == 1, result.stdout[-4000:]
+    verdicts = {
+        case.get("name"): [child.tag for child in case if child.tag != "properties"]
+        for case in ET.parse(junit).getroot().iter("testcase")
+    }
+    assert verdicts.pop("run") == ["failure"]
+    assert set(verdicts) == {f"C{n}" for n in range(1, 23)}
+    assert all(tags == ["error"] for tags in verdicts.values())
+    assert "C20 was not judged: the run was aborted (127.0.0.1 is unreachable" in result.stdout
+    assert ": ABORTED (partial): 127.0.0.1 is unreachable" in result.stdout
+    assert "planted-secret-0007" not in result.stdout + result.stderr
