@@ -25,7 +25,16 @@ from conformance.clauses import CLAUSES
 from conformance.pytest_plugin.session import ContractSession
 from conformance.reports import ClauseResult, FailureRecord, RunReport, render_table
 
-__all__ = ["RUN_ITEM", "RUN_NODE", "ClauseItem", "ConformanceRun", "RunItem", "clause_items"]
+__all__ = [
+    "RUN_ITEM",
+    "RUN_NODE",
+    "ClauseItem",
+    "ConformanceRun",
+    "RunItem",
+    "RunResult",
+    "clause_failure_text",
+    "clause_items",
+]
 
 RUN_NODE = "cf-conformance"
 RUN_ITEM = "run"
@@ -215,7 +224,7 @@ class ClauseItem(_RunPart):
             ("failures", verdict["failures"]),
         ]
         if verdict["status"] == "failed":
-            raise ClauseFailed(_failure_text(self.name, self.title, verdict, result))
+            raise ClauseFailed(clause_failure_text(self.name, self.title, verdict, result))
         if verdict["status"] == "skipped":
             pytest.skip(f"{self.name}: {verdict['reason']}")
         if verdict["reason"]:
@@ -247,7 +256,7 @@ def clause_items(session: pytest.Session, run: ConformanceRun) -> list[pytest.It
     return items
 
 
-def _failure_text(clause: str, title: str, verdict: dict[str, Any], result: RunResult) -> str:
+def clause_failure_text(clause: str, title: str, verdict: dict[str, Any], result: RunResult) -> str:
     count, checked = verdict["failures"], verdict["checked"]
     lines = [
         f"[{clause}] {title}: {count} failure{'s' if count != 1 else ''} "
