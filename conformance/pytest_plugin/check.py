@@ -105,7 +105,7 @@ class ContractCheck:
     ) -> ExchangeFailure:
         """The redacted ``ExchangeFailure`` for ``findings`` about ``exchange``."""
         return ExchangeFailure(
-            [redacted(finding, self._redactor) for finding in findings],
+            [_redacted(finding, self._redactor) for finding in findings],
             reproducer=reproducer(exchange.request, self._redactor),
             response=response_summary(exchange, self._redactor),
         )
@@ -115,7 +115,7 @@ class ContractCheck:
         return f"<cf_check: every clause check (relaxed: {relaxed})>"
 
 
-def redacted(finding: ConformanceFailure, redactor: Redactor) -> ConformanceFailure:
+def _redacted(finding: ConformanceFailure, redactor: Redactor) -> ConformanceFailure:
     # A faulty server may echo a request header into a problem, and the checks quote
     # what they received.
     return ConformanceFailure(
