@@ -24,7 +24,7 @@ from conformance.checks import (
 from conformance.reports import curl_command
 from conformance.run import Redactor
 
-__all__ = ["ContractCheck", "ExchangeFailure", "reproducer", "response_summary"]
+__all__ = ["ContractCheck", "ExchangeFailure", "redacted", "reproducer", "response_summary"]
 
 # A response body longer than this is cut in the summary: the findings say what matters.
 RESPONSE_LIMIT = 500
@@ -105,7 +105,7 @@ class ContractCheck:
     ) -> ExchangeFailure:
         """The redacted ``ExchangeFailure`` for ``findings`` about ``exchange``."""
         return ExchangeFailure(
-            [_redacted(finding, self._redactor) for finding in findings],
+            [redacted(finding, self._redactor) for finding in findings],
             reproducer=reproducer(exchange.request, self._redactor),
             response=response_summary(exchange, self._redactor),
         )
@@ -115,7 +115,8 @@ class ContractCheck:
         return f"<cf_check: every clause check (relaxed: {relaxed})>"
 
 
-def _redacted(finding: ConformanceFailure, redactor: Redactor) -> ConformanceFailure:
+def redacted(finding: ConformanceFailure, redactor: Redactor) -> ConformanceFailure:
+    """``finding`` with every secret value replaced by ``[REDACTED]``."""
     # A faulty server may echo a request header into a problem, and the checks quote
     # what they received.
     return ConformanceFailure(

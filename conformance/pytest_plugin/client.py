@@ -22,23 +22,16 @@ from conformance.checks import (
     AuthIntent,
     BodyIntent,
     CheckContext,
-    ConformanceFailure,
     Exchange,
     Intent,
     Request,
 )
 from conformance.openapi import BULK_UPDATE_PATH
-from conformance.pytest_plugin.check import ExchangeFailure, reproducer
+from conformance.pytest_plugin.check import ExchangeFailure, redacted, reproducer
 from conformance.pytest_plugin.sandbox_ids import SandboxIds
-from conformance.run import (
-    PlannedRequest,
-    Redactor,
-    StillThrottled,
-    Target,
-    TargetClient,
-    TargetUnreachable,
-)
-from conformance.run.client import ClientStats
+from conformance.run import PlannedRequest, Redactor, Target, TargetClient
+from conformance.run.client import ClientStats, NoAnswer
+from conformance.run.liveness import Liveness, unanswered_failure
 from conformance.sandbox import Outcome, expected_outcomes
 
 __all__ = ["AUTO", "ContractClient", "CredentialName", "GeneratedRequest"]
@@ -154,7 +147,7 @@ class ContractClient:
         intent = Intent() if intent is None else intent
         try:
             response = self._client.send(planned)
-        except TargetUnreachable as silence:
+        except NoAnswer as silence:
             self._no_answer(planned, silence)
         return self._exchange(planned, response, intent)
 
@@ -206,35 +199,26 @@ class ContractClient:
         request = Request.from_content(planned.method, url, headers, planned.content)
         return Exchange(request, response, intent)
 
-    def _no_answer(self, planned: PlannedRequest, silence: TargetUnreachable) -> NoReturn:
-        """C22: one request got no answer. A finding, unless the whole target is gone."""
+    def _no_answer(self, planned: PlannedRequest, silence: NoAnswer) -> NoReturn:
+        """C22: the request got no answer. A finding, unless the whole target is gone.
+
+        The same judgement as ``cf-conformance run``: liveness checks ask the target whether
+        it still answers; ``TargetUnreachable`` when it does not.
+        """
         __tracebackhide__ = True
-        try:
-            # Any HTTP answer to a harmless request says the target is still there.
-            self._client.send(PlannedRequest("GET", BULK_UPDATE_PATH))
-        except StillThrottled:
-            pass
-        except TargetUnreachable:
-            raise TargetUnreachable(self._redactor.text(str(silence))) from None
-        limits = self.target.limits
+        Liveness(self._client).confirm()
         if self._context.is_relaxed("C22"):
-            pytest.skip(f"no answer, and C22 is relaxed by the target file: {silence}")
-        url = self.target.base_url + planned.path
-        finding = ConformanceFailure(
-            clause="C22",
-            check="liveness",
-            title="Request got no answer",
-            received=self._redactor.text(f"no HTTP answer: {silence}"),
-            expected=(
-                f"an HTTP answer within limits.timeout_seconds ({limits.timeout_seconds:g} s), "
-                f"after limits.retries ({limits.retries}) retries"
-            ),
-            path=f"{planned.method} {url}",
-        )
+            pytest.skip(f"no answer, and C22 is relaxed by the target file: {silence.cause}")
         sent = Request.from_content(
-            planned.method, url, self._redactor.headers(dict(planned.headers)), planned.content
+            planned.method,
+            silence.url,
+            self._redactor.headers(dict(planned.headers)),
+            planned.content,
         )
-        raise ExchangeFailure([finding], reproducer=reproducer(sent, self._redactor)) from None
+        raise ExchangeFailure(
+            [redacted(unanswered_failure(planned, silence, self._client), self._redactor)],
+            reproducer=reproducer(sent, self._redactor),
+        ) from None
 
 
 def _content(body: Any) -> bytes | None:

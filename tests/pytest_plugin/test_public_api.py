@@ -13,7 +13,7 @@ EXPECTED = {
         "pytest_addoption", "pytest_collection_finish", "pytest_collection_modifyitems",
         "pytest_configure", "pytest_terminal_summary",
     },
-    check: {"ContractCheck", "ExchangeFailure", "reproducer", "response_summary"},
+    check: {"ContractCheck", "ExchangeFailure", "redacted", "reproducer", "response_summary"},
     client: {"AUTO", "ContractClient", "CredentialName", "GeneratedRequest"},
     session: {"ContractSession", "PluginOptions"},
     sandbox_ids: {"SandboxIds"},
