@@ -128,15 +128,15 @@ def test_member_indexes_a_lenient_binder_accepts_are_sent(
 
 @pytest.mark.parametrize("sent", ["true", "false", "True", "FALSE", "1", "0"])
 def test_boolean_lookalike_strings_are_sent(sent: str, document: dict[str, Any]) -> None:
-    _value, violation = find(
-        invalid_examples(ITEM, root=document),
-        lambda labelled: (
-            labelled[1].location == ("removeAssignee",)
-            and labelled[0].get("removeAssignee") == sent
-        ),
+    item = document["components"]["schemas"]["UpdateIncidentRequest"]
+    value, violation = find(
+        invalid_examples(item["properties"]["removeAssignee"], root=document),
+        lambda labelled: labelled[0] == sent,
         settings=FIND,
     )
-    assert violation.detail == f"the string {sent!r} where only boolean is allowed"
+    assert violation == Violation(
+        ViolationKind.WRONG_TYPE, (), f"the string {sent!r} where only boolean is allowed"
+    )
 
 
 def test_near_misses_vary_case_whitespace_and_length() -> None:
