@@ -129,7 +129,7 @@ def test_member_indexes_a_lenient_binder_accepts_are_sent(
 @pytest.mark.parametrize("sent", ["true", "false", "True", "FALSE", "1", "0"])
 def test_boolean_lookalike_strings_are_sent(sent: str, document: dict[str, Any]) -> None:
     item = document["components"]["schemas"]["UpdateIncidentRequest"]
-    value, violation = find(
+    _value, violation = find(
         invalid_examples(item["properties"]["removeAssignee"], root=document),
         lambda labelled: labelled[0] == sent,
         settings=FIND,
