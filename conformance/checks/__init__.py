@@ -2,13 +2,17 @@
 
 Each check takes an ``Exchange`` (request, response, and the ``Intent`` behind the request)
 and a ``CheckContext``, and raises ``ConformanceFailure`` (an ``AssertionError``) naming the
-clause, what was received, what was expected and where. ``iter_failures`` runs them all;
-``assert_conforms`` raises the first failure.
+clause, what was received, what was expected and where. A check that finds nothing wrong
+returns ``JUDGED`` when the exchange exercised its clause and ``None`` when it did not, so
+that a report never counts an untried clause as passed. ``judge`` runs them all and says
+which clauses were judged; ``iter_failures`` yields the failures; ``assert_conforms`` raises
+the first.
 
 Clauses without a check of their own:
 
-- C4 (extra properties allowed) and C18 (a ``null`` list means an empty one) are tolerances
-  every check applies.
+- C4 (extra properties allowed) and C18 (a ``null`` list means an empty one) are tolerances:
+  every check applies C4 and the outcome checks apply C18, so an exchange one of them judged
+  counts for the tolerance too.
 - C21 (accepted ids are processed asynchronously): the vendored spec has no read-back
   operation, so nothing can be checked yet; a read-back check belongs here once it has one.
 - C22 (liveness): a request that got no answer has no exchange to check; the run layer
@@ -18,7 +22,7 @@ Nothing here performs I/O or imports httpx, Hypothesis or schemathesis (``tests/
 pins this); the schemathesis adapter lives in ``conformance.adapters.schemathesis_checks``.
 """
 
-from conformance.checks._base import ClauseCheck
+from conformance.checks._base import JUDGED, ClauseCheck, Judged
 from conformance.checks.context import ALL_CLAUSES, RELAXABLE_CLAUSES, CheckContext
 from conformance.checks.envelope import (
     request_id_conformance,
@@ -61,7 +65,14 @@ from conformance.checks.problems import (
     problem_trace_conformance,
     validation_errors_conformance,
 )
-from conformance.checks.registry import CHECKS, assert_conforms, checks_by_clause, iter_failures
+from conformance.checks.registry import (
+    CHECKS,
+    Judgement,
+    assert_conforms,
+    checks_by_clause,
+    iter_failures,
+    judge,
+)
 from conformance.checks.status_mapping import (
     auth_before_validation_conformance,
     authentication_conformance,
@@ -74,6 +85,7 @@ __all__ = [
     "ALL_CLAUSES",
     "CHECKS",
     "DOCUMENTED_PROBLEM_CODES",
+    "JUDGED",
     "NO_BODY",
     "RELAXABLE_CLAUSES",
     "Answer",
@@ -85,6 +97,8 @@ __all__ = [
     "Exchange",
     "Intent",
     "JsonValue",
+    "Judged",
+    "Judgement",
     "NoBody",
     "NotJson",
     "Request",
@@ -96,6 +110,7 @@ __all__ = [
     "checks_by_clause",
     "forbidden_entry_conformance",
     "iter_failures",
+    "judge",
     "never_requested_conformance",
     "no_server_error_conformance",
     "outcome_coverage_conformance",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 from collections.abc import Callable
-from typing import NoReturn
+from typing import Final, NoReturn
 
 from conformance.checks.context import CheckContext
 from conformance.checks.exchange import Exchange, JsonValue
@@ -12,9 +13,11 @@ from conformance.checks.failure import MISSING, ConformanceFailure, render
 
 __all__ = [
     "ABSENT",
+    "JUDGED",
     "Absent",
     "CheckFunction",
     "ClauseCheck",
+    "Judged",
     "Violation",
     "body_object",
     "clause_check",
@@ -25,7 +28,22 @@ __all__ = [
     "shown",
 ]
 
-CheckFunction = Callable[[Exchange, CheckContext], None]
+
+class Judged(enum.Enum):
+    """What a check returns when it judged an exchange and found nothing wrong.
+
+    A check returns ``None`` when the exchange does not exercise its clause (a 2xx for a
+    problem check, a request without a sandbox expectation for C20...), so that a report
+    can tell a clause that passed from one no exchange tried. A check that finds a
+    violation raises instead.
+    """
+
+    JUDGED = "judged"
+
+
+JUDGED: Final = Judged.JUDGED
+
+CheckFunction = Callable[[Exchange, CheckContext], Judged | None]
 
 
 class Violation(Exception):
@@ -47,20 +65,38 @@ def fail(title: str, *, received: str, expected: str, at: str) -> NoReturn:
 
 
 class ClauseCheck:
-    """A check bound to its clause: call it as ``check(exchange, context)``."""
+    """A check bound to its clause: call it as ``check(exchange, context)``.
 
-    def __init__(self, function: CheckFunction, clause: str, *, skip_when_relaxed: bool) -> None:
+    The call returns ``JUDGED`` when the check judged the exchange and it conforms, ``None``
+    when the exchange does not exercise the clause (or the clause is relaxed and nothing of
+    it is left to check), and raises ``ConformanceFailure`` on a violation. Callers that only
+    care about failures can ignore the return value.
+
+    ``tolerates`` names the tolerance clauses the check applies as it reads (C18 for the
+    outcome checks, which read a null list as an empty one): an exchange the check judged
+    exercised those too.
+    """
+
+    def __init__(
+        self,
+        function: CheckFunction,
+        clause: str,
+        *,
+        skip_when_relaxed: bool,
+        tolerates: tuple[str, ...] = (),
+    ) -> None:
         functools.update_wrapper(self, function)
         self.function = function
         self.clause = clause
         self.name = function.__name__
         self.skip_when_relaxed = skip_when_relaxed
+        self.tolerates = tolerates
 
-    def __call__(self, exchange: Exchange, context: CheckContext) -> None:
+    def __call__(self, exchange: Exchange, context: CheckContext) -> Judged | None:
         if self.skip_when_relaxed and context.is_relaxed(self.clause):
-            return
+            return None
         try:
-            self.function(exchange, context)
+            return self.function(exchange, context)
         except Violation as violation:
             raise ConformanceFailure(
                 clause=self.clause,
@@ -76,12 +112,14 @@ class ClauseCheck:
 
 
 def clause_check(
-    clause: str, *, skip_when_relaxed: bool = False
+    clause: str, *, skip_when_relaxed: bool = False, tolerates: tuple[str, ...] = ()
 ) -> Callable[[CheckFunction], ClauseCheck]:
     """Bind a check function to the contract clause it asserts."""
 
     def bind(function: CheckFunction) -> ClauseCheck:
-        return ClauseCheck(function, clause, skip_when_relaxed=skip_when_relaxed)
+        return ClauseCheck(
+            function, clause, skip_when_relaxed=skip_when_relaxed, tolerates=tolerates
+        )
 
     return bind
 

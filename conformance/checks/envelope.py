@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from conformance.checks._base import (
     ABSENT,
+    JUDGED,
+    Judged,
     body_object,
     clause_check,
     fail,
@@ -57,20 +59,22 @@ def require_media_type(exchange: Exchange, wanted: str, *, kind: str) -> None:
 
 
 @clause_check("C1")
-def success_media_type_conformance(exchange: Exchange, context: CheckContext) -> None:
+def success_media_type_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C1: a 2xx response is served as ``application/json`` (parameters allowed)."""
-    if is_success(exchange.status):
-        require_media_type(exchange, "application/json", kind="Success")
+    if not is_success(exchange.status):
+        return None
+    require_media_type(exchange, "application/json", kind="Success")
+    return JUDGED
 
 
 @clause_check("C1")
-def success_envelope_conformance(exchange: Exchange, context: CheckContext) -> None:
+def success_envelope_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C1: a 2xx body is ``{"data": {…}, "meta": {"requestId": string, "timestamp": string}}``.
 
     Extra members anywhere are allowed (C4).
     """
     if not is_success(exchange.status):
-        return
+        return None
     body = exchange.response_body
     if not isinstance(body, dict):
         title = (
@@ -90,6 +94,7 @@ def success_envelope_conformance(exchange: Exchange, context: CheckContext) -> N
                 expected="a string",
                 at=json_path("meta", name),
             )
+    return JUDGED
 
 
 def _require_object(body: dict[str, JsonValue], name: str) -> dict[str, JsonValue]:
@@ -120,37 +125,44 @@ def trace_members(exchange: Exchange) -> tuple[dict[str, JsonValue], tuple[str, 
 
 
 @clause_check("C2", skip_when_relaxed=True)
-def request_id_conformance(exchange: Exchange, context: CheckContext) -> None:
-    """C2 (inferred): ``requestId`` is a non-empty string, in any format (it is not a UUID)."""
+def request_id_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
+    """C2 (inferred): ``requestId`` is a non-empty string, in any format (it is not a UUID).
+
+    Only the emptiness is C2's: a missing or non-string requestId is C1's or C8's finding.
+    """
     found = trace_members(exchange)
     if found is None:
-        return
+        return None
     members, prefix = found
-    if members.get("requestId") == "":
+    value = members.get("requestId")
+    if not isinstance(value, str):
+        return None
+    if value == "":
         fail(
             "requestId is empty",
             received='""',
             expected="a non-empty string, in any format",
             at=json_path(*prefix, "requestId"),
         )
+    return JUDGED
 
 
 @clause_check("C3")
-def timestamp_conformance(exchange: Exchange, context: CheckContext) -> None:
+def timestamp_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C3: ``timestamp`` is an RFC 3339 date-time in UTC (``Z`` or ``+00:00``, any fraction)."""
     found = trace_members(exchange)
     if found is None:
-        return
+        return None
     members, prefix = found
     value = members.get("timestamp")
     if not isinstance(value, str):
-        return  # presence and type belong to C1 and C8
+        return None  # presence and type belong to C1 and C8
     kind = classify_timestamp(value)
-    if kind == "utc":
-        return
-    fail(
-        "Timestamp is not in UTC" if kind == "not_utc" else "Timestamp is not RFC 3339",
-        received=render(value),
-        expected="an RFC 3339 date-time in UTC, ending in Z or +00:00",
-        at=json_path(*prefix, "timestamp"),
-    )
+    if kind != "utc":
+        fail(
+            "Timestamp is not in UTC" if kind == "not_utc" else "Timestamp is not RFC 3339",
+            received=render(value),
+            expected="an RFC 3339 date-time in UTC, ending in Z or +00:00",
+            at=json_path(*prefix, "timestamp"),
+        )
+    return JUDGED

@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
-from conformance.checks._base import body_object, clause_check, fail, is_success, member, shown
+from conformance.checks._base import (
+    JUDGED,
+    Judged,
+    body_object,
+    clause_check,
+    fail,
+    is_success,
+    member,
+    shown,
+)
 from conformance.checks.context import CheckContext
 from conformance.checks.exchange import Exchange, JsonValue, Request
 from conformance.checks.failure import ConformanceFailure, json_path, render
@@ -126,12 +135,12 @@ def _list_member(
     return []
 
 
-@clause_check("C16")
-def outcome_coverage_conformance(exchange: Exchange, context: CheckContext) -> None:
+@clause_check("C16", tolerates=("C18",))
+def outcome_coverage_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C16: on a 2xx every requested id is answered, in ``accepted`` or ``forbidden``."""
     view = read_outcome(exchange)
     if view is None:
-        return
+        return None
     for name, value in view.malformed:
         fail(
             "Outcome list is neither a list nor null",
@@ -142,17 +151,18 @@ def outcome_coverage_conformance(exchange: Exchange, context: CheckContext) -> N
     answered = view.ids("accepted") | view.ids("forbidden")
     requested = requested_ids(exchange.request)
     unanswered = [incident_id for incident_id in requested if incident_id not in answered]
-    if not unanswered:
-        return
-    first = unanswered[0]
-    more = len(unanswered) - 1
-    fail(
-        "Requested id not answered",
-        received=f"no entry for {render(first)} (request $.items[{requested[first]}].id)"
-        + (f", nor for {more} more requested id{'s' if more > 1 else ''}" if more else ""),
-        expected=f"each of the {len(requested)} distinct requested ids in accepted or forbidden",
-        at="$.data",
-    )
+    if unanswered:
+        first = unanswered[0]
+        more = len(unanswered) - 1
+        fail(
+            "Requested id not answered",
+            received=f"no entry for {render(first)} (request $.items[{requested[first]}].id)"
+            + (f", nor for {more} more requested id{'s' if more > 1 else ''}" if more else ""),
+            expected=f"each of the {len(requested)} distinct requested ids in accepted or "
+            "forbidden",
+            at="$.data",
+        )
+    return JUDGED
 
 
 def unrequested_answers(exchange: Exchange, requested: Set[str]) -> tuple[Answer, ...]:
@@ -185,8 +195,8 @@ def never_requested_conformance(exchange: Exchange, requested: Set[str]) -> None
         raise _leak(leaks[0], len(requested))
 
 
-@clause_check("C17")
-def outcome_partition_conformance(exchange: Exchange, context: CheckContext) -> None:
+@clause_check("C17", tolerates=("C18",))
+def outcome_partition_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C17 (inferred, strict by default): ``accepted`` and ``forbidden`` partition R.
 
     An id that was never requested is a cross-request leak and is reported even when C17 is
@@ -194,7 +204,7 @@ def outcome_partition_conformance(exchange: Exchange, context: CheckContext) -> 
     """
     view = read_outcome(exchange)
     if view is None:
-        return
+        return None
     requested = requested_ids(exchange.request)
     leaks = unrequested_answers(exchange, requested.keys())
     if leaks:
@@ -208,9 +218,9 @@ def outcome_partition_conformance(exchange: Exchange, context: CheckContext) -> 
                 expected="an incident id string from this request",
                 at=answer.path,
             )
-    if context.is_relaxed("C17"):
-        return
-    _check_once(view)
+    if not context.is_relaxed("C17"):
+        _check_once(view)
+    return JUDGED
 
 
 def _check_once(view: OutcomeView) -> None:
@@ -256,13 +266,15 @@ def _named_workspaces(request: Request) -> dict[str, list[str]]:
 
 
 @clause_check("C19")
-def forbidden_entry_conformance(exchange: Exchange, context: CheckContext) -> None:
+def forbidden_entry_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C19: each forbidden entry has the ``incidentId`` and a non-empty ``reason``; where the
     request named a workspace for that id, ``workspaceId`` is that workspace.
+
+    An outcome without forbidden entries gives C19 nothing to judge.
     """
     view = read_outcome(exchange)
-    if view is None:
-        return
+    if view is None or not view.forbidden_entries:
+        return None
     named = _named_workspaces(exchange.request)
     for index, entry in view.forbidden_entries:
         at = json_path("data", "forbidden", index)
@@ -298,6 +310,7 @@ def forbidden_entry_conformance(exchange: Exchange, context: CheckContext) -> No
                 expected=f"{_one_of(workspaces)}, as the request named for {render(incident_id)}",
                 at=json_path("data", "forbidden", index, "workspaceId"),
             )
+    return JUDGED
 
 
 def _one_of(values: list[str]) -> str:
@@ -305,7 +318,7 @@ def _one_of(values: list[str]) -> str:
 
 
 @clause_check("C20")
-def sandbox_authorisation_conformance(exchange: Exchange, context: CheckContext) -> None:
+def sandbox_authorisation_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C20: a writable incident (with its own workspace or none) is accepted; a foreign one,
     or one that exists nowhere, is forbidden and never accepted.
 
@@ -314,14 +327,19 @@ def sandbox_authorisation_conformance(exchange: Exchange, context: CheckContext)
     naming a writable incident that is rejected as a whole (any non-2xx) did not accept it
     either; the runner only marks a body ``valid`` within the batch cap and without blank
     ids, the two cases where a server may reject schema-valid data (S1, S8).
+
+    Judged when the request was rejected that way, or when an outcome answers an id whose
+    outcome the sandbox decides.
     """
     expected = exchange.intent.expected
     if expected is None:
-        return
-    _check_not_rejected(exchange, expected)
+        return None
+    if not is_success(exchange.status):
+        _check_not_rejected(exchange, expected)
+        return None  # a rejection of anything else says nothing about authorisation
     view = read_outcome(exchange)
     if view is None:
-        return
+        return None
     _check_no_bypass(view, expected)
     accepted = view.ids("accepted")
     for answer in view.answers:
@@ -338,11 +356,13 @@ def sandbox_authorisation_conformance(exchange: Exchange, context: CheckContext)
                 expected=f"{render(value)} in accepted: the sandbox lets this credential update it",
                 at=answer.path,
             )
+    decided = any(outcome is not None for outcome in expected.values())
+    return JUDGED if decided else None
 
 
 def _check_not_rejected(exchange: Exchange, expected: Mapping[str, Outcome | None]) -> None:
     intent = exchange.intent
-    if is_success(exchange.status) or intent.auth != "valid" or intent.body != "valid":
+    if intent.auth != "valid" or intent.body != "valid":
         return
     writable = sorted(key for key, outcome in expected.items() if outcome == "accepted")
     if writable:

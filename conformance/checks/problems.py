@@ -10,7 +10,9 @@ import re
 
 from conformance.checks._base import (
     ABSENT,
+    JUDGED,
     Absent,
+    Judged,
     body_object,
     clause_check,
     fail,
@@ -50,28 +52,30 @@ def problem_code(exchange: Exchange) -> str | None:
 
 
 @clause_check("C5")
-def problem_media_type_conformance(exchange: Exchange, context: CheckContext) -> None:
+def problem_media_type_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C5: every 4xx and 5xx is served as ``application/problem+json`` (parameters allowed)."""
-    if is_error(exchange.status):
-        require_media_type(exchange, "application/problem+json", kind="Error")
+    if not is_error(exchange.status):
+        return None
+    require_media_type(exchange, "application/problem+json", kind="Error")
+    return JUDGED
 
 
 @clause_check("C5")
-def problem_body_conformance(exchange: Exchange, context: CheckContext) -> None:
+def problem_body_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C5: the body of every 4xx and 5xx is a problem document, i.e. a JSON object."""
     if not is_error(exchange.status):
-        return
+        return None
     body = exchange.response_body
-    if isinstance(body, dict):
-        return
-    fail(
-        "Error body is not JSON"
-        if isinstance(body, NoBody | NotJson)
-        else "Error body is not a JSON object",
-        received=received_body(body),
-        expected="an RFC 7807 problem object",
-        at="$",
-    )
+    if not isinstance(body, dict):
+        fail(
+            "Error body is not JSON"
+            if isinstance(body, NoBody | NotJson)
+            else "Error body is not a JSON object",
+            received=received_body(body),
+            expected="an RFC 7807 problem object",
+            at="$",
+        )
+    return JUDGED
 
 
 def _status_number(value: JsonValue) -> int | None:
@@ -88,11 +92,11 @@ def _status_number(value: JsonValue) -> int | None:
 
 
 @clause_check("C6")
-def problem_status_conformance(exchange: Exchange, context: CheckContext) -> None:
+def problem_status_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C6: the problem's ``status`` equals the HTTP status; ``"400"`` conforms on a 400 (S6)."""
     problem = _problem(exchange)
     if problem is None:
-        return
+        return None
     value = member(problem, "status")
     expected = f"{exchange.status} (the HTTP status), as an integer or a numeric string"
     if isinstance(value, Absent) or value is None:
@@ -112,14 +116,15 @@ def problem_status_conformance(exchange: Exchange, context: CheckContext) -> Non
             expected=expected,
             at="$.status",
         )
+    return JUDGED
 
 
 @clause_check("C7")
-def problem_code_conformance(exchange: Exchange, context: CheckContext) -> None:
+def problem_code_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C7: ``code`` is a non-empty string; a documented code comes with its documented status."""
     problem = _problem(exchange)
     if problem is None:
-        return
+        return None
     value = member(problem, "code")
     if not isinstance(value, str):
         fail(
@@ -145,14 +150,15 @@ def problem_code_conformance(exchange: Exchange, context: CheckContext) -> None:
             expected=f"{render(value)} only on HTTP {documented}",
             at="$.code",
         )
+    return JUDGED
 
 
 @clause_check("C8")
-def problem_trace_conformance(exchange: Exchange, context: CheckContext) -> None:
+def problem_trace_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C8: a problem carries ``requestId`` and ``timestamp`` strings (C2 and C3 judge them)."""
     problem = _problem(exchange)
     if problem is None:
-        return
+        return None
     for name in ("requestId", "timestamp"):
         value = member(problem, name)
         if not isinstance(value, str):
@@ -162,22 +168,25 @@ def problem_trace_conformance(exchange: Exchange, context: CheckContext) -> None
                 expected="a string",
                 at=json_path(name),
             )
+    return JUDGED
 
 
 @clause_check("C9")
-def validation_errors_conformance(exchange: Exchange, context: CheckContext) -> None:
+def validation_errors_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C9: ``errors``, when present, maps request paths to lists of message strings.
 
     The inferred part, "a VALIDATION_ERROR carries a non-empty errors map", is dropped when
-    C9 is relaxed; the shape of ``errors`` is checked either way.
+    C9 is relaxed; the shape of ``errors`` is checked either way. A problem without
+    ``errors`` that is not a VALIDATION_ERROR (or with C9 relaxed) gives C9 nothing to judge.
     """
     problem = _problem(exchange)
     if problem is None:
-        return
+        return None
     errors = member(problem, "errors")
+    present = errors is not ABSENT and errors is not None
     if isinstance(errors, dict):
         _check_errors_shape(errors)
-    elif errors is not ABSENT and errors is not None:
+    elif present:
         fail(
             "Problem errors is not an object",
             received=shown(errors),
@@ -185,7 +194,7 @@ def validation_errors_conformance(exchange: Exchange, context: CheckContext) -> 
             at="$.errors",
         )
     if context.is_relaxed("C9") or problem.get("code") != "VALIDATION_ERROR":
-        return
+        return JUDGED if present else None
     if isinstance(errors, Absent) or not errors:  # missing, null or {}
         fail(
             "VALIDATION_ERROR problem has no errors",
@@ -193,6 +202,7 @@ def validation_errors_conformance(exchange: Exchange, context: CheckContext) -> 
             expected="a non-empty errors map from request paths to messages",
             at="$.errors",
         )
+    return JUDGED
 
 
 def _check_errors_shape(errors: dict[str, JsonValue]) -> None:
@@ -215,20 +225,29 @@ def _check_errors_shape(errors: dict[str, JsonValue]) -> None:
 
 
 @clause_check("C10")
-def problem_members_conformance(exchange: Exchange, context: CheckContext) -> None:
+def problem_members_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C10: ``type``, ``title``, ``detail`` and ``instance`` are strings when present.
 
-    ``type`` may be ``about:blank`` or a URL; it is not pinned.
+    ``type`` may be ``about:blank`` or a URL; it is not pinned. A problem with none of them
+    gives C10 nothing to judge.
     """
     problem = _problem(exchange)
     if problem is None:
-        return
-    for name in ("type", "title", "detail", "instance"):
+        return None
+    present = False
+    for name in _RFC7807_MEMBERS:
         value = problem.get(name)
-        if value is not None and not isinstance(value, str):
+        if value is None:
+            continue
+        present = True
+        if not isinstance(value, str):
             fail(
                 f"Problem {name} is not a string",
                 received=render(value),
                 expected="a string or null",
                 at=json_path(name),
             )
+    return JUDGED if present else None
+
+
+_RFC7807_MEMBERS = ("type", "title", "detail", "instance")

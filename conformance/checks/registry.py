@@ -1,8 +1,9 @@
-"""Every check by name, and the two ways to run them: iterate failures or assert."""
+"""Every check by name, and the ways to run them: judge, iterate failures, or assert."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from conformance.checks import envelope, outcome, problems, status_mapping
@@ -12,7 +13,15 @@ from conformance.checks.exchange import Exchange
 from conformance.checks.failure import ConformanceFailure
 from conformance.clauses import CLAUSES
 
-__all__ = ["CHECKS", "assert_conforms", "checks_by_clause", "iter_failures"]
+__all__ = [
+    "CHECKS",
+    "EVERY_CHECK_TOLERATES",
+    "Judgement",
+    "assert_conforms",
+    "checks_by_clause",
+    "iter_failures",
+    "judge",
+]
 
 # The modules holding checks. A check is registered by being defined in one of them with
 # ``@clause_check``; no list of check names is kept anywhere else.
@@ -34,6 +43,9 @@ def _collect() -> dict[str, ClauseCheck]:
 
 CHECKS: Mapping[str, ClauseCheck] = MappingProxyType(_collect())
 
+# C4: extra properties are tolerated by every check, so every judged exchange exercises it.
+EVERY_CHECK_TOLERATES = ("C4",)
+
 
 def checks_by_clause() -> dict[str, tuple[str, ...]]:
     """Every clause of the table -> the names of the checks asserting it.
@@ -48,6 +60,30 @@ def checks_by_clause() -> dict[str, tuple[str, ...]]:
     }
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """What the checks made of one exchange."""
+
+    failures: tuple[ConformanceFailure, ...]
+    clauses: frozenset[str]
+    """The clauses some check judged, whether it passed or failed, with the tolerances those
+    checks applied (C4 always, C18 where an outcome was read). A clause missing here was not
+    exercised by this exchange, which a report must not count as passed."""
+
+
+def judge(
+    exchange: Exchange, *, context: CheckContext, only: Collection[str] | None = None
+) -> Judgement:
+    """Run every check (or those of the clauses in ``only``): the failures, and what was judged."""
+    failures: list[ConformanceFailure] = []
+    clauses: set[str] = set()
+    for check, failure in _verdicts(exchange, context, only):
+        clauses.update((check.clause, *check.tolerates, *EVERY_CHECK_TOLERATES))
+        if failure is not None:
+            failures.append(failure)
+    return Judgement(tuple(failures), frozenset(clauses))
+
+
 def iter_failures(
     exchange: Exchange, *, context: CheckContext, only: Collection[str] | None = None
 ) -> Iterator[ConformanceFailure]:
@@ -55,6 +91,16 @@ def iter_failures(
 
     One failing check never hides another: each runs on its own.
     """
+    for _check, failure in _verdicts(exchange, context, only):
+        if failure is not None:
+            yield failure
+
+
+def _verdicts(
+    exchange: Exchange, context: CheckContext, only: Collection[str] | None
+) -> Iterator[tuple[ClauseCheck, ConformanceFailure | None]]:
+    """Each check that judged ``exchange``, with its failure or None; checks that did not
+    apply are left out."""
     if only is not None:
         unknown = sorted(set(only) - set(ALL_CLAUSES))
         if unknown:
@@ -63,9 +109,12 @@ def iter_failures(
         if only is not None and check.clause not in only:
             continue
         try:
-            check(exchange, context)
+            judged = check(exchange, context)
         except ConformanceFailure as failure:
-            yield failure
+            yield check, failure
+        else:
+            if judged is not None:
+                yield check, None
 
 
 def assert_conforms(

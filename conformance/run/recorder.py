@@ -20,42 +20,16 @@ from conformance.checks import (
     NotJson,
     Request,
     Response,
-    iter_failures,
+    judge,
 )
 from conformance.clauses import CLAUSES
 from conformance.reports import ClauseResult, ClauseStatus, FailureRecord, curl_command
 from conformance.run.credentials import Redactor
 
-__all__ = ["Recorder", "applicable_clauses"]
+__all__ = ["Recorder"]
 
 RECORDS_PER_KIND = 3
 BODY_LIMIT = 4_000
-
-
-def applicable_clauses(exchange: Exchange) -> set[str]:
-    """The clauses an exchange actually exercises, given its intent and its status.
-
-    A clause no exchange exercised is reported as skipped, never as passed.
-    """
-    status, intent = exchange.status, exchange.intent
-    clauses = {"C4", "C15", "C22"}  # C22: this request got an answer
-    if intent.auth == "valid" and intent.body == "valid" and intent.expected:
-        clauses.add("C20")  # a rejected good request breaks C20 too
-    if 200 <= status < 300:
-        clauses |= {"C1", "C2", "C3"}
-        if intent.auth == "valid" and intent.body != "invalid":
-            clauses |= {"C16", "C17", "C18", "C19"}
-    elif status >= 400:
-        clauses |= {"C3", "C5", "C6", "C7", "C8", "C9", "C10"}
-    if intent.auth == "valid" and intent.body == "invalid":
-        clauses.add("C11")
-    if intent.auth in ("missing", "invalid"):
-        clauses.add("C12")
-        if intent.body == "invalid":
-            clauses.add("C13")
-    if intent.auth == "no_scope":
-        clauses.add("C14")
-    return clauses
 
 
 class Recorder:
@@ -85,10 +59,13 @@ class Recorder:
         The property phase records only the failure Hypothesis reports after shrinking.
         """
         self.exchanges += 1
-        for clause in applicable_clauses(exchange):
+        judgement = judge(exchange, context=self.context, only=self.only)
+        # The checks say which clauses they judged; C22 (liveness) is the run layer's: this
+        # request got an answer.
+        for clause in judgement.clauses | {"C22"}:
             if self.only is None or clause in self.only:
                 self.checked[clause] += 1
-        failures = list(iter_failures(exchange, context=self.context, only=self.only))
+        failures = list(judgement.failures)
         if failures:
             self.mark_failing()
         return failures
@@ -154,10 +131,11 @@ class Recorder:
             else:
                 status = "skipped"
             reason = reasons.get(clause_id, "") if status == "skipped" else ""
+            if self.context.is_relaxed(clause_id) and not reason:
+                # A relaxed clause may have nothing left to judge: say why it was skipped.
+                reason = f"relaxed by the target file: {clause.when_relaxed}"
             if status == "skipped" and not reason:
                 reason = "no exchange exercised this clause"
-            if self.context.is_relaxed(clause_id) and status != "skipped":
-                reason = f"relaxed by the target file: {clause.when_relaxed}"
             results.append(ClauseResult(clause_id, clause.title, status, checked, failed, reason))
         return results
 
