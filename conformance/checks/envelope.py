@@ -44,7 +44,10 @@ def received_body(body: JsonValue | NoBody | NotJson) -> str:
 
 
 def received_content_type(content_type: str | None) -> str:
-    return "no Content-Type header" if content_type is None else content_type
+    if content_type is None:
+        return "no Content-Type header"
+    # A blank header would print as nothing at all after "Received:".
+    return content_type if content_type.strip() else render(content_type)
 
 
 def require_media_type(exchange: Exchange, wanted: str, *, kind: str) -> None:
@@ -149,7 +152,8 @@ def request_id_conformance(exchange: Exchange, context: CheckContext) -> Judged 
 
 @clause_check("C3")
 def timestamp_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
-    """C3: ``timestamp`` is an RFC 3339 date-time in UTC (``Z`` or ``+00:00``, any fraction)."""
+    """C3: ``timestamp`` is an RFC 3339 date-time in UTC (``Z``, ``+00:00`` or ``-00:00``, any
+    fraction)."""
     found = trace_members(exchange)
     if found is None:
         return None
@@ -162,7 +166,7 @@ def timestamp_conformance(exchange: Exchange, context: CheckContext) -> Judged |
         fail(
             "Timestamp is not in UTC" if kind == "not_utc" else "Timestamp is not RFC 3339",
             received=render(value),
-            expected="an RFC 3339 date-time in UTC, ending in Z or +00:00",
+            expected="an RFC 3339 date-time in UTC, ending in Z, +00:00 or -00:00",
             at=json_path(*prefix, "timestamp"),
         )
     return JUDGED

@@ -2,18 +2,19 @@
 
 Let R be the distinct string ids in the request's ``items``. On a 2xx, ``accepted`` and the
 ``incidentId`` of each ``forbidden`` entry must cover R (C16) and partition it (C17). A
-missing or ``null`` list means the same as an empty one (C18) everywhere here.
+missing or ``null`` list means the same as an empty one (C18) everywhere here. Ids are
+compared as a server may normalise them, and a blank id or hint names nothing
+(``conformance.checks.outcome_reading`` says how).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
-from dataclasses import dataclass
 
 from conformance.checks._base import (
+    ABSENT,
     JUDGED,
     Judged,
-    body_object,
     clause_check,
     fail,
     is_success,
@@ -21,8 +22,20 @@ from conformance.checks._base import (
     shown,
 )
 from conformance.checks.context import CheckContext
-from conformance.checks.exchange import Exchange, JsonValue, Request
+from conformance.checks.exchange import Exchange, Request
 from conformance.checks.failure import ConformanceFailure, json_path, render
+from conformance.checks.outcome_reading import (
+    BLANK,
+    Answer,
+    OutcomeView,
+    RequestedItem,
+    id_key,
+    is_blank,
+    lenient_requested_ids,
+    read_outcome,
+    requested_ids,
+    requested_items,
+)
 from conformance.sandbox import Outcome
 
 __all__ = [
@@ -41,103 +54,13 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class RequestedItem:
-    """One item of the request that carries a string id."""
-
-    index: int
-    incident_id: str
-    workspace: str | None
-
-
-def requested_items(request: Request) -> tuple[RequestedItem, ...]:
-    """The items with a string id; anything else in ``items`` names no incident."""
-    body = request.body
-    items = body.get("items") if isinstance(body, dict) else None
-    if not isinstance(items, list):
-        return ()  # no body, null or missing items (S2, S5): R is empty
-    found = []
-    for index, item in enumerate(items):
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
-            workspace = item.get("workspace")
-            found.append(
-                RequestedItem(
-                    index=index,
-                    incident_id=str(item["id"]),
-                    workspace=workspace if isinstance(workspace, str) else None,
-                )
-            )
-    return tuple(found)
-
-
-def requested_ids(request: Request) -> dict[str, int]:
-    """R, in request order: each distinct id -> the index of its first item."""
-    ids: dict[str, int] = {}
-    for item in requested_items(request):
-        ids.setdefault(item.incident_id, item.index)
-    return ids
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """One id the response answered: an ``accepted`` element or a forbidden ``incidentId``."""
-
-    value: JsonValue
-    outcome: Outcome
-    path: str
-
-
-@dataclass(frozen=True, slots=True)
-class OutcomeView:
-    """A 2xx ``data`` read leniently: whatever could be read, and what could not."""
-
-    answers: tuple[Answer, ...]
-    forbidden_entries: tuple[tuple[int, JsonValue], ...]
-    malformed: tuple[tuple[str, JsonValue], ...]
-
-    def ids(self, outcome: Outcome) -> set[str]:
-        return {a.value for a in self.answers if a.outcome == outcome and isinstance(a.value, str)}
-
-
-def read_outcome(exchange: Exchange) -> OutcomeView | None:
-    """The outcome of a 2xx with a ``data`` object; None otherwise (C1 reports that)."""
-    if not is_success(exchange.status):
-        return None
-    body = body_object(exchange)
-    data = body.get("data") if body is not None else None
-    if not isinstance(data, dict):
-        return None
-    answers: list[Answer] = []
-    entries: list[tuple[int, JsonValue]] = []
-    malformed: list[tuple[str, JsonValue]] = []
-    accepted = _list_member(data, "accepted", malformed)
-    for index, value in enumerate(accepted):
-        answers.append(Answer(value, "accepted", json_path("data", "accepted", index)))
-    for index, entry in enumerate(_list_member(data, "forbidden", malformed)):
-        entries.append((index, entry))
-        incident_id = entry.get("incidentId") if isinstance(entry, dict) else None
-        # A forbidden entry without a string incidentId is C19's finding, not an answer.
-        if isinstance(incident_id, str):
-            path = json_path("data", "forbidden", index, "incidentId")
-            answers.append(Answer(incident_id, "forbidden", path))
-    return OutcomeView(tuple(answers), tuple(entries), tuple(malformed))
-
-
-def _list_member(
-    data: dict[str, JsonValue], name: str, malformed: list[tuple[str, JsonValue]]
-) -> list[JsonValue]:
-    value = data.get(name)
-    if value is None:
-        return []  # C18: missing or null means none
-    if isinstance(value, list):
-        return value
-    malformed.append((name, value))
-    return []
-
-
 @clause_check("C16", tolerates=("C18",))
 def outcome_coverage_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
-    """C16: on a 2xx every requested id is answered, in ``accepted`` or ``forbidden``."""
+    """C16: on a 2xx every requested id is answered, in ``accepted`` or ``forbidden``.
+
+    An answer in a normalised form (trimmed, NFC, another case) answers the id it matches; a
+    blank id is answered by a forbidden entry with a blank, null or missing ``incidentId``.
+    """
     view = read_outcome(exchange)
     if view is None:
         return None
@@ -148,9 +71,9 @@ def outcome_coverage_conformance(exchange: Exchange, context: CheckContext) -> J
             expected="a list (null or missing means empty)",
             at=json_path("data", name),
         )
-    answered = view.ids("accepted") | view.ids("forbidden")
+    answered = view.keys("accepted") | view.keys("forbidden")
     requested = requested_ids(exchange.request)
-    unanswered = [incident_id for incident_id in requested if incident_id not in answered]
+    unanswered = [incident_id for incident_id in requested if id_key(incident_id) not in answered]
     if unanswered:
         first = unanswered[0]
         more = len(unanswered) - 1
@@ -169,12 +92,14 @@ def unrequested_answers(exchange: Exchange, requested: Set[str]) -> tuple[Answer
     """Answers naming an id outside ``requested``, a set the caller chooses.
 
     The checks pass this request's ids; a runner may pass every id it sent in the run to
-    tell an id from another request (a cross-request leak) from one nobody sent.
+    tell an id from another request (a cross-request leak) from one nobody sent. An answer
+    matching a requested id once both are normalised (``id_key``) is not outside it.
     """
     view = read_outcome(exchange)
     if view is None:
         return ()
-    return tuple(a for a in view.answers if isinstance(a.value, str) and a.value not in requested)
+    keys = {id_key(incident_id) for incident_id in requested}
+    return tuple(a for a in view.answers if isinstance(a.value, str) and a.key not in keys)
 
 
 def _leak(answer: Answer, requested_count: int) -> ConformanceFailure:
@@ -200,18 +125,21 @@ def outcome_partition_conformance(exchange: Exchange, context: CheckContext) -> 
     """C17 (inferred, strict by default): ``accepted`` and ``forbidden`` partition R.
 
     An id that was never requested is a cross-request leak and is reported even when C17 is
-    relaxed; relaxing drops only "no id twice" and "no id in both lists".
+    relaxed; relaxing drops only "no id twice" and "no id in both lists". An id the request
+    named in a way a lenient binder reads (``lenient_requested_ids``) is no leak. Answers
+    that normalise to the same id count as that id answered again, unless the request named
+    as many distinct ids that normalise to it.
     """
     view = read_outcome(exchange)
     if view is None:
         return None
-    requested = requested_ids(exchange.request)
-    leaks = unrequested_answers(exchange, requested.keys())
+    request = exchange.request
+    leaks = unrequested_answers(exchange, lenient_requested_ids(request))
     if leaks:
-        leak = _leak(leaks[0], len(requested))
+        leak = _leak(leaks[0], len(requested_ids(request)))
         fail(leak.title, received=leak.received, expected=leak.expected, at=leak.path)
     for answer in view.answers:
-        if not isinstance(answer.value, str):
+        if answer.outcome == "accepted" and not isinstance(answer.value, str):
             fail(
                 "Answered id is not a string",
                 received=render(answer.value),
@@ -219,49 +147,66 @@ def outcome_partition_conformance(exchange: Exchange, context: CheckContext) -> 
                 at=answer.path,
             )
     if not context.is_relaxed("C17"):
-        _check_once(view)
+        _check_once(view, request)
     return JUDGED
 
 
-def _check_once(view: OutcomeView) -> None:
-    answers = [(a.value, a) for a in view.answers if isinstance(a.value, str)]
-    accepted_at: dict[str, str] = {}
-    for incident_id, answer in answers:
-        if answer.outcome == "accepted":
-            accepted_at.setdefault(incident_id, answer.path)
-    for incident_id, answer in answers:
-        if answer.outcome == "forbidden" and incident_id in accepted_at:
+def _check_once(view: OutcomeView, request: Request) -> None:
+    named: dict[str, set[str]] = {}
+    for incident_id in lenient_requested_ids(request):
+        named.setdefault(id_key(incident_id), set()).add(incident_id)
+    # A forbidden entry without an incidentId answers a blank id, if one was sent; if none
+    # was, it answers nothing and C19 reports it.
+    answers = [a for a in view.answers if a.key in named]
+    groups: dict[str, list[Answer]] = {}
+    for answer in answers:
+        groups.setdefault(str(answer.key), []).append(answer)
+    over = {key for key, group in groups.items() if len(group) > len(named[key])}
+    for answer in answers:
+        key = str(answer.key)
+        first_accepted = next((a for a in groups[key] if a.outcome == "accepted"), None)
+        if answer.outcome == "forbidden" and key in over and first_accepted is not None:
             fail(
                 "Id in both accepted and forbidden",
-                received=f"{render(incident_id)} at {accepted_at[incident_id]} and {answer.path}",
+                received=_two_places(first_accepted, answer),
                 expected="each requested id in exactly one list",
                 at=answer.path,
             )
-    seen: dict[str, Answer] = {}
-    for incident_id, answer in answers:
-        earlier = seen.setdefault(incident_id, answer)
-        if earlier is not answer:
+    seen: dict[str, list[Answer]] = {}
+    for answer in answers:
+        key = str(answer.key)
+        earlier = seen.setdefault(key, [])
+        earlier.append(answer)
+        if len(earlier) > len(named[key]):
             fail(
                 "Id answered twice",
-                received=f"{render(incident_id)} at {earlier.path} and {answer.path}",
+                received=_two_places(earlier[0], answer),
                 expected="each requested id answered once",
                 at=answer.path,
             )
 
 
-def _named_workspaces(request: Request) -> dict[str, list[str]]:
-    """Workspaces the request named per id, for ids it named one for every time.
+def _two_places(first: Answer, second: Answer) -> str:
+    if first.value == second.value:
+        return f"{render(first.value)} at {first.path} and {second.path}"
+    return f"{render(first.value)} at {first.path} and {render(second.value)} at {second.path}"
 
-    An id sent once with a workspace and once without leaves the server free to answer with
-    either, so C19 holds it to nothing.
+
+def _named_workspaces(request: Request) -> dict[str, list[str]]:
+    """Workspaces the request named per id (by ``id_key``), for ids it named one for every time.
+
+    An id sent once with a workspace and once without (or with a blank hint, which names
+    none) leaves the server free to answer with either, so C19 holds it to nothing. A blank
+    id names no incident, so no workspace is "that incident's" either.
     """
     named: dict[str, list[str]] = {}
-    unnamed: set[str] = set()
+    unnamed: set[str] = {BLANK}
     for item in requested_items(request):
+        key = id_key(item.incident_id)
         if item.workspace is None:
-            unnamed.add(item.incident_id)
-        elif item.workspace not in named.get(item.incident_id, []):
-            named.setdefault(item.incident_id, []).append(item.workspace)
+            unnamed.add(key)
+        elif item.workspace not in named.get(key, []):
+            named.setdefault(key, []).append(item.workspace)
     return {key: value for key, value in named.items() if key not in unnamed}
 
 
@@ -270,12 +215,16 @@ def forbidden_entry_conformance(exchange: Exchange, context: CheckContext) -> Ju
     """C19: each forbidden entry has the ``incidentId`` and a non-empty ``reason``; where the
     request named a workspace for that id, ``workspaceId`` is that workspace.
 
+    A blank hint names no workspace, so the entry may carry any ``workspaceId`` (the blank
+    string, null, the incident's home workspace). An entry answering a blank id may carry a
+    blank, null or missing ``incidentId``. Workspace names match as ids do (``id_key``).
     An outcome without forbidden entries gives C19 nothing to judge.
     """
     view = read_outcome(exchange)
     if view is None or not view.forbidden_entries:
         return None
     named = _named_workspaces(exchange.request)
+    blank_requested = any(is_blank(incident_id) for incident_id in requested_ids(exchange.request))
     for index, entry in view.forbidden_entries:
         at = json_path("data", "forbidden", index)
         if not isinstance(entry, dict):
@@ -286,7 +235,11 @@ def forbidden_entry_conformance(exchange: Exchange, context: CheckContext) -> Ju
                 at=at,
             )
         incident_id = member(entry, "incidentId")
-        if not isinstance(incident_id, str):
+        if isinstance(incident_id, str):
+            key = id_key(incident_id)
+        elif blank_requested and (incident_id is ABSENT or incident_id is None):
+            key = BLANK
+        else:
             fail(
                 "Forbidden entry has no incidentId",
                 received=shown(incident_id),
@@ -294,16 +247,16 @@ def forbidden_entry_conformance(exchange: Exchange, context: CheckContext) -> Ju
                 at=json_path("data", "forbidden", index, "incidentId"),
             )
         reason = member(entry, "reason")
-        if not isinstance(reason, str) or not reason.strip():
+        if not isinstance(reason, str) or not reason:
             fail(
                 "Forbidden entry has no reason",
                 received=shown(reason),
                 expected="a non-empty reason string",
                 at=json_path("data", "forbidden", index, "reason"),
             )
-        workspaces = named.get(incident_id)
+        workspaces = named.get(key)
         workspace_id = member(entry, "workspaceId")
-        if workspaces and workspace_id not in workspaces:
+        if workspaces and not _names_one_of(workspace_id, workspaces):
             fail(
                 "Forbidden entry names a different workspace",
                 received=shown(workspace_id),
@@ -311,6 +264,12 @@ def forbidden_entry_conformance(exchange: Exchange, context: CheckContext) -> Ju
                 at=json_path("data", "forbidden", index, "workspaceId"),
             )
     return JUDGED
+
+
+def _names_one_of(workspace_id: object, workspaces: list[str]) -> bool:
+    return isinstance(workspace_id, str) and id_key(workspace_id) in {
+        id_key(workspace) for workspace in workspaces
+    }
 
 
 def _one_of(values: list[str]) -> str:
@@ -340,24 +299,35 @@ def sandbox_authorisation_conformance(exchange: Exchange, context: CheckContext)
     view = read_outcome(exchange)
     if view is None:
         return None
-    _check_no_bypass(view, expected)
-    accepted = view.ids("accepted")
+    by_key = _expected_by_key(expected)
+    _check_no_bypass(view, by_key)
+    accepted = view.keys("accepted")
     for answer in view.answers:
-        value = answer.value
         if (
-            isinstance(value, str)
-            and answer.outcome == "forbidden"
-            and expected.get(value) == "accepted"
-            and value not in accepted
+            answer.outcome == "forbidden"
+            and answer.key is not None
+            and by_key.get(answer.key) == "accepted"
+            and answer.key not in accepted
         ):
             fail(
                 "Writable incident was forbidden",
-                received=f"{render(value)} in forbidden",
-                expected=f"{render(value)} in accepted: the sandbox lets this credential update it",
+                received=f"{render(answer.value)} in forbidden",
+                expected=f"{render(answer.value)} in accepted: the sandbox lets this credential "
+                "update it",
                 at=answer.path,
             )
     decided = any(outcome is not None for outcome in expected.values())
     return JUDGED if decided else None
+
+
+def _expected_by_key(expected: Mapping[str, Outcome | None]) -> dict[str, Outcome | None]:
+    """The expected outcomes by ``id_key``, so that a normalised answer finds its id; ids
+    that normalise alike but expect different outcomes are left undecided."""
+    by_key: dict[str, Outcome | None] = {}
+    for incident_id, outcome in expected.items():
+        key = id_key(incident_id)
+        by_key[key] = outcome if by_key.get(key, outcome) == outcome else None
+    return by_key
 
 
 def _check_not_rejected(exchange: Exchange, expected: Mapping[str, Outcome | None]) -> None:
@@ -375,17 +345,17 @@ def _check_not_rejected(exchange: Exchange, expected: Mapping[str, Outcome | Non
         )
 
 
-def _check_no_bypass(view: OutcomeView, expected: Mapping[str, Outcome | None]) -> None:
+def _check_no_bypass(view: OutcomeView, by_key: Mapping[str, Outcome | None]) -> None:
     for answer in view.answers:
-        value = answer.value
         if (
-            isinstance(value, str)
-            and answer.outcome == "accepted"
-            and expected.get(value) == "forbidden"
+            answer.outcome == "accepted"
+            and answer.key is not None
+            and by_key.get(answer.key) == "forbidden"
         ):
             fail(
                 "Incident the credential may not update was accepted (authorisation bypass)",
-                received=f"{render(value)} in accepted",
-                expected=f"{render(value)} in forbidden: foreign, unknown or in another workspace",
+                received=f"{render(answer.value)} in accepted",
+                expected=f"{render(answer.value)} in forbidden: foreign, unknown or in another "
+                "workspace",
                 at=answer.path,
             )

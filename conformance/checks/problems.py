@@ -48,7 +48,7 @@ def problem_code(exchange: Exchange) -> str | None:
     """The problem's ``code`` when it is a non-empty string, else None."""
     problem = _problem(exchange)
     code = None if problem is None else problem.get("code")
-    return code if isinstance(code, str) and code.strip() else None
+    return code if isinstance(code, str) and code else None
 
 
 @clause_check("C5")
@@ -135,7 +135,8 @@ def problem_code_conformance(exchange: Exchange, context: CheckContext) -> Judge
             expected="a non-empty string clients can switch on",
             at="$.code",
         )
-    if not value.strip():
+    # "Non-empty" as the contract says it: whitespace is a poor code, but not an absent one.
+    if not value:
         fail(
             "Problem code is empty",
             received=render(value),

@@ -28,8 +28,10 @@ def as_bytes(body: Any) -> bytes:
     return body if isinstance(body, bytes) else json.dumps(body).encode()
 
 
-def response(status: int, body: Any, content_type: str | None) -> FakeResponse:
-    headers = {} if content_type is None else {"Content-Type": content_type}
+def response(status: int, body: Any, content_type: str | None, **headers: str) -> FakeResponse:
+    """A response; keyword arguments are further headers (``Allow="POST"``)."""
+    if content_type is not None:
+        headers = {"Content-Type": content_type, **headers}
     return FakeResponse(status, headers, as_bytes(body))
 
 

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conformance.checks import CheckContext, Exchange, Intent, NotJson
+from conformance.checks import CheckContext, Exchange, Intent, NotJson, Request
 from conformance.sandbox import Incident, Sandbox, expected_outcomes, reserved_id
 
 from .builders import (
     AUTH,
     DROP,
+    URL,
     bulk,
     exchange,
     forbid,
     item,
     problem,
+    problem_body,
     request,
     response,
     success,
@@ -118,6 +120,42 @@ SUCCESS = [
         exchange(success(["inc-1"], [forbid("  ", None)]), bulk(item("inc-1"), item("  "))),
     ),
     Example(
+        ".NET timestamp with seven digits and +00:00, trace-style requestId",
+        exchange(
+            success(
+                ["inc-1"],
+                meta={
+                    "requestId": "0HNLBAGCRD4RN:00000003",
+                    "timestamp": "2026-04-15T20:00:00.1234567+00:00",
+                },
+            ),
+            ids=ONE,
+        ),
+    ),
+    Example(
+        "timestamp -00:00 (UTC, local offset unknown)",
+        exchange(
+            success(["inc-1"], meta={"requestId": "r", "timestamp": "2026-04-15T20:00:00-00:00"}),
+            ids=ONE,
+        ),
+    ),
+    Example(
+        "timestamp with a space for T (RFC 3339, 5.6)",
+        exchange(
+            success(
+                ["inc-1"], meta={"requestId": "r", "timestamp": "2026-04-15 20:00:00.123456+00:00"}
+            ),
+            ids=ONE,
+        ),
+    ),
+    Example(
+        "whitespace requestId is not empty",
+        exchange(
+            success(["inc-1"], meta={"requestId": " ", "timestamp": "2026-04-15T20:00:00Z"}),
+            ids=ONE,
+        ),
+    ),
+    Example(
         "empty requestId when C2 is relaxed",
         exchange(
             success(["inc-1"], meta={"requestId": "", "timestamp": "2026-04-15T20:00:00Z"}), ids=ONE
@@ -194,6 +232,52 @@ PROBLEMS = [
         "problem timestamp ending Z",
         exchange(problem(404, timestamp="2026-04-15T20:00:00.1234567Z"), bulk(item("inc-1"))),
     ),
+    Example(
+        "ASP.NET-style errors keys",
+        exchange(
+            problem(
+                400,
+                errors={
+                    "$.items[0].status": ["The JSON value could not be converted."],
+                    "Items[1].Id": ["The Id field is required."],
+                    "request": [],
+                },
+            ),
+            bulk(item("inc-1", status="Foo"), {}),
+            INVALID,
+        ),
+    ),
+    Example(
+        "framework 405 with an Allow header and a trace-style requestId",
+        Exchange(
+            Request("GET", URL, AUTH),
+            response(
+                405,
+                problem_body(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    type="https://tools.ietf.org/html/rfc9110#section-15.5.6",
+                    requestId="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                    traceId="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                ),
+                "application/problem+json; charset=utf-8",
+                Allow="POST",
+            ),
+        ),
+    ),
+    Example(
+        "401 with WWW-Authenticate and a GUID requestId",
+        exchange(
+            response(
+                401,
+                problem_body(401, "UNAUTHORIZED", requestId="6f1c2e9a-4a53-4df0-9a59-0b7d4d5f3f10"),
+                "application/problem+json; charset=utf-8",
+                **{"WWW-Authenticate": 'Basic realm="ContraForce", charset="UTF-8"'},
+            ),
+            bulk(item("inc-1")),
+        ),
+    ),
+    Example("whitespace code is not empty", exchange(problem(429, " "), bulk(item("inc-1")))),
 ]
 
 MAPPING_C11 = [
@@ -342,6 +426,74 @@ OUTCOMES = [
         exchange(success(["inc-1"]), bulk(item("inc-1"), item(None), "junk")),
     ),
     Example(
+        "blank workspace hint on an unknown id, workspaceId null",
+        exchange(success([], [forbid("inc-9", None)]), bulk(item("inc-9", ""))),
+    ),
+    Example(
+        "whitespace workspace hint echoed",
+        exchange(success([], [forbid("inc-9", "  ")]), bulk(item("inc-9", "  "))),
+    ),
+    Example(
+        "whitespace workspace hint, home workspace given",
+        exchange(success([], [forbid("inc-9", "ws-9")]), bulk(item("inc-9", " \t"))),
+    ),
+    Example(
+        "workspace named once and blank once, any workspaceId",
+        exchange(
+            success([], [forbid("inc-9", None)]), bulk(item("inc-9", "ws-1"), item("inc-9", ""))
+        ),
+    ),
+    Example(
+        "padded workspace hint echoed trimmed, another case",
+        exchange(success([], [forbid("inc-9", "ws-alpha")]), bulk(item("inc-9", " WS-Alpha "))),
+    ),
+    Example(
+        "blank id answered with an empty incidentId (S1)",
+        exchange(success(["inc-1"], [forbid("", None)]), bulk(item("inc-1"), item("   "))),
+    ),
+    Example(
+        "blank id answered with a null incidentId (S1)",
+        exchange(success([], [forbid(None, None)]), bulk(item(" "))),
+    ),
+    Example(
+        "blank id answered without an incidentId (S1)",
+        exchange(success([], [{"reason": "NotFound"}]), bulk(item(""))),
+    ),
+    Example(
+        "blank id with a workspace hint, answered without incidentId or workspace",
+        exchange(
+            success([], [{"reason": "NotFound", "workspaceId": None}]), bulk(item(" ", "ws-1"))
+        ),
+    ),
+    Example(
+        "two blank ids answered by one entry",
+        exchange(success([], [forbid(None, None)]), bulk(item(""), item("  "))),
+    ),
+    Example(
+        "id answered trimmed",
+        exchange(success(["cfct-x"], [forbid("cfct-y")]), ids=("cfct-x  ", "\tcfct-y")),
+    ),
+    Example(
+        "id answered NFC-normalised and in another case",
+        exchange(success(["cfct-\u00e9"], [forbid("cfct-abc")]), ids=("cfct-e\u0301", "CFCT-ABC")),
+    ),
+    Example(
+        "two ids alike once trimmed, answered once",
+        exchange(success(["cfct-x"]), ids=("cfct-x", "cfct-x ")),
+    ),
+    Example(
+        "two ids alike once trimmed, answered once each in the trimmed form",
+        exchange(success(["cfct-x", "cfct-x"]), ids=("cfct-x", "cfct-x ")),
+    ),
+    Example(
+        "id under a member name in another case (a lenient binder reads it)",
+        exchange(success([], [forbid("cfct-z")]), {"Items": [{"ID": "cfct-z"}]}),
+    ),
+    Example(
+        "whitespace reason is not empty",
+        exchange(success([], [forbid("inc-9", reason=" ")]), ids=("inc-9",)),
+    ),
+    Example(
         "duplicate answers when C17 is relaxed",
         exchange(success(["inc-1", "inc-1"], [forbid("inc-1")]), ids=ONE),
         CheckContext(relaxed=frozenset({"C17"})),
@@ -378,6 +530,14 @@ SANDBOXED = [
         sandboxed(
             [item("inc-1"), item("inc-1", "ws-9"), item("inc-9")], ["inc-1"], [forbid("inc-9")]
         ),
+    ),
+    Example(
+        "writable with a blank hint, accepted or forbidden",
+        sandboxed([item("inc-1", " "), item("inc-2", "")], ["inc-2"], [forbid("inc-1", None)]),
+    ),
+    Example(
+        "foreign answered in another case",
+        sandboxed([item("inc-9", "ws-9")], [], [forbid("INC-9", "WS-9")]),
     ),
     Example(
         "mixed batch",

@@ -23,7 +23,7 @@ def with_timestamp(value: str) -> Violation:
         text(
             "[C3] Timestamp is not RFC 3339",
             f'"{value}"',
-            "an RFC 3339 date-time in UTC, ending in Z or +00:00",
+            "an RFC 3339 date-time in UTC, ending in Z, +00:00 or -00:00",
             "$.meta.timestamp",
         ),
     )
@@ -36,7 +36,7 @@ def not_utc(value: str) -> Violation:
         text(
             "[C3] Timestamp is not in UTC",
             f'"{value}"',
-            "an RFC 3339 date-time in UTC, ending in Z or +00:00",
+            "an RFC 3339 date-time in UTC, ending in Z, +00:00 or -00:00",
             "$.meta.timestamp",
         ),
     )
@@ -68,6 +68,8 @@ ENVELOPE = 'a JSON object {"data": {…}, "meta": {"requestId": …, "timestamp"
 VIOLATIONS = {
     "text/plain": media("text/plain; charset=utf-8", "text/plain; charset=utf-8"),
     "no content type": media(None, "no Content-Type header"),
+    "blank content type": media(" ", '" "'),
+    "parameters without a media type": media("; charset=utf-8", "; charset=utf-8"),
     "problem media type on a 200": media("application/problem+json", "application/problem+json"),
     "json suffix is not json": media(
         "application/vnd.contraforce+json", "application/vnd.contraforce+json"
@@ -155,9 +157,12 @@ VIOLATIONS = {
     ),
     "offset +02:00": not_utc("2026-04-15T22:00:00+02:00"),
     "offset -05:00 with .NET fraction": not_utc("2026-04-15T15:00:00.0000000-05:00"),
-    "offset -00:00 (unknown local offset)": not_utc("2026-04-15T20:00:00-00:00"),
+    "offset -01:00 with .NET fraction": not_utc("2026-04-15T19:00:00.0000000-01:00"),
+    "offset +00:30": not_utc("2026-04-15T20:30:00+00:30"),
     "no offset": with_timestamp("2026-04-15T20:00:00"),
-    "space instead of T": with_timestamp("2026-04-15 20:00:00Z"),
+    "no offset, space instead of T": with_timestamp("2026-04-15 20:00:00"),
+    "two spaces instead of T": with_timestamp("2026-04-15  20:00:00Z"),
+    "offset without a colon": with_timestamp("2026-04-15T20:00:00+0000"),
     "month 13": with_timestamp("2026-13-15T20:00:00Z"),
     "hour 24": with_timestamp("2026-04-15T24:00:00Z"),
     "offset hour 25": with_timestamp("2026-04-15T20:00:00+25:00"),
@@ -169,7 +174,7 @@ VIOLATIONS = {
         text(
             "[C3] Timestamp is not in UTC",
             '"2026-04-15T21:00:00+01:00"',
-            "an RFC 3339 date-time in UTC, ending in Z or +00:00",
+            "an RFC 3339 date-time in UTC, ending in Z, +00:00 or -00:00",
             "$.timestamp",
         ),
     ),

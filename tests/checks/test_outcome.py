@@ -183,11 +183,19 @@ VIOLATIONS = {
         "a non-empty reason string",
         "$.data.forbidden[1].reason",
     ),
-    "forbidden entry with a blank reason": entry(
-        [forbid("a", reason=" ")],
+    "forbidden entry with an empty reason": entry(
+        [forbid("a", reason="")],
         bulk(item("a")),
         "[C19] Forbidden entry has no reason",
-        '" "',
+        '""',
+        "a non-empty reason string",
+        "$.data.forbidden[0].reason",
+    ),
+    "forbidden entry with a null reason": entry(
+        [forbid("a", reason=None)],
+        bulk(item("a")),
+        "[C19] Forbidden entry has no reason",
+        "null",
         "a non-empty reason string",
         "$.data.forbidden[0].reason",
     ),
@@ -206,6 +214,90 @@ VIOLATIONS = {
         "null",
         'one of ["ws-1", "ws-3"], as the request named for "a"',
         "$.data.forbidden[0].workspaceId",
+    ),
+    "blank hint on another id does not excuse this one": entry(
+        [forbid("a", None), forbid("b", None)],
+        bulk(item("a", "ws-1"), item("b", "  ")),
+        "[C19] Forbidden entry names a different workspace",
+        "null",
+        '"ws-1", as the request named for "a"',
+        "$.data.forbidden[0].workspaceId",
+    ),
+    "padded hint answered with another workspace": entry(
+        [forbid("a", "ws-2")],
+        bulk(item("a", " ws-1 ")),
+        "[C19] Forbidden entry names a different workspace",
+        '"ws-2"',
+        '" ws-1 ", as the request named for "a"',
+        "$.data.forbidden[0].workspaceId",
+    ),
+    "trimmed answer still held to the workspace named": entry(
+        [forbid("a", "ws-2")],
+        bulk(item("a  ", "ws-1")),
+        "[C19] Forbidden entry names a different workspace",
+        '"ws-2"',
+        '"ws-1", as the request named for "a"',
+        "$.data.forbidden[0].workspaceId",
+    ),
+    "null incidentId when no blank id was sent": entry(
+        [forbid(None)],
+        bulk(item("a")),
+        "[C19] Forbidden entry has no incidentId",
+        "null",
+        "the incident id string the entry answers for",
+        "$.data.forbidden[0].incidentId",
+    ),
+    "blank id not answered": coverage(
+        success(["a"]),
+        ("a", "  "),
+        'no entry for "  " (request $.items[1].id)',
+        "each of the 2 distinct requested ids in accepted or forbidden",
+    ),
+    "padded id answered as another id": coverage(
+        success(["cfct-y"]),
+        ("cfct-x  ",),
+        'no entry for "cfct-x  " (request $.items[0].id)',
+        "each of the 1 distinct requested ids in accepted or forbidden",
+    ),
+    "an id matching nothing even once normalised is a leak": partition(
+        success(["cfct-x", "cfct-x2"]),
+        ("cfct-x  ",),
+        LEAK,
+        '"cfct-x2" in accepted',
+        "only ids this request named (1 distinct)",
+        "$.data.accepted[1]",
+    ),
+    "padded id answered in both forms": partition(
+        success(["cfct-x", "cfct-x "]),
+        ("cfct-x ",),
+        "[C17] Id answered twice",
+        '"cfct-x" at $.data.accepted[0] and "cfct-x " at $.data.accepted[1]',
+        "each requested id answered once",
+        "$.data.accepted[1]",
+    ),
+    "id in another case in both lists": partition(
+        success(["inc-1"], [forbid("INC-1")]),
+        ("inc-1",),
+        "[C17] Id in both accepted and forbidden",
+        '"inc-1" at $.data.accepted[0] and "INC-1" at $.data.forbidden[0].incidentId',
+        "each requested id in exactly one list",
+        "$.data.forbidden[0].incidentId",
+    ),
+    "blank id answered by two entries": partition(
+        success([], [forbid(None), forbid("")]),
+        ("",),
+        "[C17] Id answered twice",
+        'null at $.data.forbidden[0].incidentId and "" at $.data.forbidden[1].incidentId',
+        "each requested id answered once",
+        "$.data.forbidden[1].incidentId",
+    ),
+    "blank id accepted as null": partition(
+        success([None]),
+        (" ",),
+        "[C17] Answered id is not a string",
+        "null",
+        "an incident id string from this request",
+        "$.data.accepted[0]",
     ),
     "foreign incident accepted": sandboxed(
         [item("inc-9")],
@@ -233,6 +325,33 @@ VIOLATIONS = {
         '"inc-1" in accepted',
         '"inc-1" in forbidden: foreign, unknown or in another workspace',
         "$.data.accepted[0]",
+    ),
+    "padded foreign incident accepted trimmed": sandboxed(
+        [item("inc-9 ")],
+        ["inc-9"],
+        [],
+        "[C20] Incident the credential may not update was accepted (authorisation bypass)",
+        '"inc-9" in accepted',
+        '"inc-9" in forbidden: foreign, unknown or in another workspace',
+        "$.data.accepted[0]",
+    ),
+    "blank id accepted": sandboxed(
+        [item("inc-1"), item("")],
+        ["inc-1", ""],
+        [],
+        "[C20] Incident the credential may not update was accepted (authorisation bypass)",
+        '"" in accepted',
+        '"" in forbidden: foreign, unknown or in another workspace',
+        "$.data.accepted[1]",
+    ),
+    "writable incident forbidden in another case": sandboxed(
+        [item("inc-1")],
+        [],
+        [forbid("INC-1", None)],
+        "[C20] Writable incident was forbidden",
+        '"INC-1" in forbidden',
+        '"INC-1" in accepted: the sandbox lets this credential update it',
+        "$.data.forbidden[0].incidentId",
     ),
     "writable incident forbidden": sandboxed(
         [item("inc-1", "ws-1")],
@@ -271,6 +390,23 @@ def test_relaxing_c17_still_reports_a_leak() -> None:
     outcome_partition_conformance(exchange(success(["a", "a"], [forbid("a")]), ids=("a",)), relaxed)
     with pytest.raises(ConformanceFailure, match="cross-request leak"):
         outcome_partition_conformance(exchange(success(["a", "b"]), ids=("a",)), relaxed)
+
+
+@pytest.mark.parametrize(
+    ("answered", "sent", "leaks"),
+    [
+        pytest.param(["cfct-a"], {"cfct-a  "}, [], id="trimmed"),
+        pytest.param(["cfct-\u00e9"], {"cfct-e\u0301"}, [], id="NFC"),
+        pytest.param(["cfct-abc"], {"CFCT-ABC"}, [], id="lower case"),
+        pytest.param(["cfct-a", "cfct-b"], {"cfct-a "}, ["cfct-b"], id="another id"),
+        pytest.param(["cfct-a"], set(), ["cfct-a"], id="nothing sent"),
+    ],
+)
+def test_an_answer_is_from_another_request_only_if_it_matches_nothing_sent(
+    answered: list[str], sent: set[str], leaks: list[str]
+) -> None:
+    found = unrequested_answers(exchange(success(answered)), sent)
+    assert [a.value for a in found] == leaks
 
 
 def test_leak_helper_takes_the_ids_the_caller_sent() -> None:

@@ -102,7 +102,6 @@ VIOLATIONS = {
         text("[C7] Problem has no code", "null", CODE_EXPECTED, "$.code"),
     ),
     "empty code": code(problem(400, ""), "[C7] Problem code is empty", '""'),
-    "blank code": code(problem(400, "  "), "[C7] Problem code is empty", '"  "'),
     "numeric code": code(problem(400, 4001), "[C7] Problem code is not a string", "4001"),
     "NOT_FOUND on a 400": code(
         problem(400, "NOT_FOUND"),
