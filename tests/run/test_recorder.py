@@ -79,7 +79,8 @@ def test_a_relaxed_clause_with_nothing_left_to_check_is_skipped_with_the_reason(
     results = {r.clause: (r.status, r.reason) for r in recorder.clause_results()}
     assert results["C2"] == (
         "skipped",
-        "relaxed by the target file: an empty requestId is accepted (C1 and C8 still want a string)",
+        "relaxed by the target file: an empty requestId is accepted "
+        "(C1 and C8 still want a string)",
     )
     assert results["C17"] == (
         "passed",
