@@ -1,7 +1,7 @@
 """schemathesis's ``positive_data_acceptance``, held to the rejections the contract allows.
 
 Even the corrected document calls some bodies valid that the contract lets a server answer
-with 400 (CONTRACT.md, "Known defects of the vendored spec"):
+with 400 (docs/contract.md, "Known defects of the vendored spec"):
 
 - S1: an empty or blank ``id`` may get a 400 or a forbidden entry;
 - S2: the body is optional, yet a bodiless POST may get a 400;

@@ -400,6 +400,20 @@ def _is_foreign_with_own_workspace(entry: Mapping[str, Any], context: FaultConte
     )
 
 
+def _is_foreign_hinted_into_a_writable_workspace(
+    entry: Mapping[str, Any], context: FaultContext
+) -> bool:
+    incident_id = str(entry.get("incidentId"))
+    home = context.state.store.workspace_of(incident_id)
+    sandbox = context.state.sandbox
+    writable_workspaces = {incident.workspace for incident in sandbox.writable}
+    return (
+        home is not None
+        and not sandbox.is_writable(incident_id)
+        and entry.get("workspaceId") in writable_workspaces - {home}
+    )
+
+
 def _own_workspace_instead_of_hint(
     data: Document, request: BufferedRequest, context: FaultContext
 ) -> None:
@@ -690,6 +704,13 @@ _ALL = (
         "C20",
         "The workspace-role check is skipped: a foreign incident is accepted (auth bypass).",
         _on_outcome(_move_forbidden(_is_foreign_with_own_workspace)),
+    ),
+    Fault(
+        "trust-workspace-hint",
+        "C20",
+        "The role is checked on the workspace the request names, not the incident's own: a "
+        "foreign incident named with one of the caller's workspaces is accepted.",
+        _on_outcome(_move_forbidden(_is_foreign_hinted_into_a_writable_workspace)),
     ),
     Fault(
         "accept-unknown-id",

@@ -290,6 +290,15 @@ def _sandbox_probes(target: Target, ns: uuid.UUID) -> Iterator[Probe | SkippedPr
         yield valid(
             "sandbox: foreign without a workspace", ("C19", "C20"), [_item(i) for i in foreign]
         )
+        callers = [i.workspace for i in writable if i.workspace != foreign[0].workspace]
+        if callers:
+            # A server that checks the role on the named workspace, not the incident's own,
+            # would let this through.
+            yield valid(
+                "sandbox: foreign named with the caller's workspace",
+                ("C19", "C20"),
+                [_item(foreign[0], callers[0])],
+            )
     else:
         yield SkippedProbe("sandbox: foreign incidents", ("C20",), "sandbox.foreign is empty")
     yield valid("sandbox: unknown ids", ("C16", "C19", "C20"), [_item(i) for i in unknown])

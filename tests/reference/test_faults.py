@@ -177,6 +177,10 @@ PROBES: dict[str, Probe] = {
         as_writer(items("INC-3001")),
         lambda r: data(r) == {"accepted": ["INC-3001"], "forbidden": []},
     ),
+    "trust-workspace-hint": Probe(
+        as_writer(items("INC-3001", workspace=W1)),
+        lambda r: data(r) == {"accepted": ["INC-3001"], "forbidden": []},
+    ),
     "accept-unknown-id": Probe(
         as_writer(items(UNKNOWN)), lambda r: data(r)["accepted"] == [UNKNOWN]
     ),
