@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,12 @@ from conformance.exit_codes import ExitCode
 __all__ = ["register"]
 
 EPILOG = """\
-exit codes: 0 conforming, 1 non-conformance found (a request left unanswered is one, C22),
-2 usage or configuration error, 3 target unreachable: nothing answered at preflight, or it
-stopped answering altogether, or the run was aborted (a partial report is still written).
+exit codes: 0 conforming, or every finding covered by an unexpired --baseline entry (or
+flaky, with [checks] flaky = "warn"); 1 non-conformance found (a request left unanswered is
+one, C22), or a baseline entry has expired; 2 usage or configuration error (including a
+malformed baseline or previous report); 3 target unreachable: nothing answered at
+preflight, or it stopped answering altogether, or the run was aborted (a partial report is
+still written).
 """
 
 
@@ -38,6 +42,15 @@ def _positive(value: str) -> int:
     if number < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {number}")
     return number
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a date: {value!r} (write it as YYYY-MM-DD, e.g. 2026-07-01)"
+        ) from None
 
 
 def register(commands: Any) -> None:
@@ -83,6 +96,31 @@ def register(commands: Any) -> None:
         action="store_true",
         help="lift the production guard (needs a non-empty [sandbox])",
     )
+    triage = run.add_argument_group("nightly triage")
+    triage.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="known failures (TOML): findings they cover pass until their entry expires",
+    )
+    triage.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="write a baseline with an entry for each finding of this run (needs --expires)",
+    )
+    triage.add_argument(
+        "--expires",
+        type=_date,
+        metavar="DATE",
+        help="when the entries --write-baseline writes expire (YYYY-MM-DD)",
+    )
+    triage.add_argument(
+        "--previous",
+        type=Path,
+        metavar="REPORT.json",
+        help="the previous run's JSON report: findings are then new, still failing or fixed",
+    )
     run.add_argument(
         "--reference-fault",
         action="append",
@@ -116,6 +154,10 @@ def _handle(args: argparse.Namespace) -> int:
         only=args.only,
         dry_run=args.dry_run,
         allow_production=args.allow_production,
+        baseline=args.baseline,
+        write_baseline=args.write_baseline,
+        expires=args.expires,
+        previous=args.previous,
     )
     if args.target is not None:
         return execute(options)

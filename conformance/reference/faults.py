@@ -11,6 +11,7 @@ Each fault names the contract clause under which the suite must catch it (``clau
 from __future__ import annotations
 
 import json
+import random
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -488,6 +489,21 @@ def _any_id(predicate: Callable[[str], bool]) -> Callable[[BufferedRequest], boo
 ID_COLUMN_LENGTH = 64
 """The id column of the store ``500-on-overlong-id`` imitates."""
 
+RANDOM_CRASH_SHARE = 0.2
+"""How often ``500-at-random`` crashes a valid request: one in five."""
+RANDOM_CRASH_SEED = 0
+"""Its draws are seeded per app instance, so the same requests in the same order crash alike."""
+
+
+def _crash_at_random(
+    request: BufferedRequest, response: BufferedResponse, context: FaultContext
+) -> BufferedResponse:
+    """A valid bulk update that reached the handler crashes now and then, whatever it holds."""
+    if not _is_bulk(request) or response.status != 200:
+        return response
+    draws = context.memory.setdefault("draws", random.Random(RANDOM_CRASH_SEED))
+    return _crash(request) if draws.random() < RANDOM_CRASH_SHARE else response
+
 
 # --- the registry ---------------------------------------------------------------------------
 
@@ -652,6 +668,14 @@ _ALL = (
         "Ids are encoded as ASCII for the lookup key, so a valid request with any other "
         "character in an id crashes: 500.",
         _crash_when(_any_id(lambda i: not i.isascii()), instead_of=200),
+    ),
+    Fault(
+        "500-at-random",
+        "C15",
+        "A connection pool now and then hands the handler a stale connection: one valid request "
+        "in five, drawn at random (seeded per server), crashes with a 500; sent again, it "
+        "usually succeeds.",
+        FaultHooks(on_response=_crash_at_random),
     ),
     Fault(
         "drop-unknown-ids",

@@ -76,16 +76,11 @@ def render_table(report: RunReport) -> str:
             f"{clause.clause:<7} {MARK[clause.status]:<6} {clause.checked:>7} "
             f"{clause.failures:>5}  {clause.title:<{width}}  {clause.reason}".rstrip()
         )
-    verdict = (
-        f"ABORTED (partial): {report.aborted}"
-        if report.aborted
-        else ("NOT CONFORMING" if report.failures else "CONFORMING")
-    )
     lines += [
         "",
         f"target {report.target} ({report.base_url}), profile {report.profile}, seed {report.seed}",
         f"{report.requests} requests (429 retries {report.retried_429}, network retries "
-        f"{report.retried_network}) in {report.duration_seconds:.1f} s: {verdict}",
+        f"{report.retried_network}) in {report.duration_seconds:.1f} s: {report.verdict}",
     ]
     if report.rerun:
         lines.append(f"re-run: {report.rerun}")

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from conformance.reports.failure_record import FailureRecord
+from conformance.reports.findings import Finding, Triage
+
 __all__ = ["ClauseResult", "ClauseStatus", "FailureRecord", "RunReport"]
 
 ClauseStatus = Literal["passed", "failed", "skipped"]
@@ -22,20 +25,6 @@ class ClauseResult:
     """Why the clause was skipped (or relaxed); empty when it ran."""
 
 
-@dataclass(frozen=True)
-class FailureRecord:
-    """One failure, already redacted: safe to print, write and upload."""
-
-    clause: str
-    check: str
-    message: str
-    phase: str
-    request: dict[str, Any]
-    response: dict[str, Any]
-    curl: str
-    seed: int
-
-
 @dataclass
 class RunReport:
     target: str
@@ -43,7 +32,9 @@ class RunReport:
     profile: str
     seed: int
     clauses: list[ClauseResult] = field(default_factory=list)
-    failures: list[FailureRecord] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    """One per fingerprint, in the order they were first seen."""
+    triage: Triage = field(default_factory=Triage)
     requests: int = 0
     retried_429: int = 0
     retried_network: int = 0
@@ -57,8 +48,35 @@ class RunReport:
     """The command that repeats this run (same target, profile and seed)."""
 
     @property
+    def failing(self) -> list[Finding]:
+        """The findings that fail the run: not known, and not flaky under ``flaky = "warn"``."""
+        return [f for f in self.findings if f.fails_run(self.triage.flaky_policy)]
+
+    @property
     def passed(self) -> bool:
-        return self.aborted is None and not self.failures
+        return self.aborted is None and not self.failing and not self.triage.expired
+
+    @property
+    def verdict(self) -> str:
+        """One line: how the run ended, as the console and the Markdown report open."""
+        if self.aborted:
+            return f"ABORTED (partial): {self.aborted}"
+        expired = len(self.triage.expired)
+        if self.failing:
+            also = f"; {expired} baseline entry(ies) expired" if expired else ""
+            return f"NOT CONFORMING: {len(self.failing)} failing finding(s){also}"
+        if expired:
+            return f"FAILED: {expired} baseline entry(ies) expired"
+        if not self.findings:
+            return "CONFORMING"
+        tolerated = []
+        known = sum(f.status == "known" for f in self.findings)
+        if known:
+            tolerated.append(f"{known} known (baseline)")
+        flaky = len(self.findings) - known
+        if flaky:
+            tolerated.append(f'{flaky} flaky (flaky = "warn")')
+        return f"PASSED WITH KNOWN FAILURES: {', '.join(tolerated)}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,7 +87,8 @@ class RunReport:
             "passed": self.passed,
             "aborted": self.aborted,
             "clauses": [asdict(clause) for clause in self.clauses],
-            "failures": [asdict(failure) for failure in self.failures],
+            "triage": self.triage.to_json(self.findings),
+            "findings": [finding.to_json(self.triage.today) for finding in self.findings],
             "stats": {
                 "requests": self.requests,
                 "retried_429": self.retried_429,

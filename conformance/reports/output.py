@@ -1,4 +1,5 @@
-"""The end of a run: the clause table and the failures on the console, then the report files."""
+"""The end of a run: the triage counts, the clause table and the findings on the console,
+then the report files."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from pathlib import Path
 from typing import TextIO
 
 from conformance.reports.console import render_table
+from conformance.reports.findings import Finding, Triage
 from conformance.reports.model import RunReport
+from conformance.reports.triage_sections import baseline_line, finding_sections
 from conformance.reports.writers import write_json, write_junit, write_markdown
 
-__all__ = ["write_reports"]
+__all__ = ["render_findings", "write_reports"]
 
 # GitHub Actions renders the Markdown appended to this file on the job's summary page.
 STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
@@ -25,15 +28,13 @@ def write_reports(
     markdown_path: Path | None = None,
     junit_path: Path | None = None,
 ) -> None:
-    """Print the table and each failure, write the files asked for, append the CI summary."""
+    """Print the counts, the table and each finding, write the files, append the CI summary."""
     print(file=out)
+    print(f"triage: {report.triage.counts_line(report.findings)}", file=out)
     print(render_table(report), file=out)
-    for failure in report.failures:
-        print(
-            f"\n--- {failure.clause} {failure.check} ({failure.phase})\n{failure.message}", file=out
-        )
-        if failure.curl:
-            print(f"reproduce: {failure.curl}", file=out)
+    text = render_findings(report)
+    if text:
+        print(text, file=out)
     if json_path:
         write_json(report, json_path)
     if markdown_path:
@@ -46,3 +47,56 @@ def write_reports(
     for label, path in (("JSON", json_path), ("Markdown", markdown_path), ("JUnit", junit_path)):
         if path:
             print(f"{label} report: {path}", file=out)
+
+
+def render_findings(report: RunReport) -> str:
+    """Each finding under its status, then what triage found beyond this run's findings."""
+    triage = report.triage
+    lines: list[str] = []
+    for section in finding_sections(report):
+        lines += ["", f"=== {section.heading} ({len(section.findings)})"]
+        for finding in section.findings:
+            lines += _finding_lines(finding, triage, full=section.status != "known")
+    lines += _listed(
+        "Fixed since the previous run",
+        [f"{past.summary}, fingerprint {past.fingerprint}" for past in triage.fixed],
+    )
+    lines += _listed(
+        "Not checked this run (neither fixed nor failing)",
+        [f"{past.summary}, fingerprint {past.fingerprint}" for past in triage.unchecked],
+    )
+    lines += _listed(
+        "Baseline entries not seen: possibly fixed",
+        [
+            f"{entry.name}, fingerprint {entry.fingerprint}: {entry.reason} ({entry.reference})"
+            for entry in triage.unseen
+        ],
+    )
+    lines += _listed("Expired baseline entries", [triage.expired_note(e) for e in triage.expired])
+    return "\n".join(lines)
+
+
+def _finding_lines(finding: Finding, triage: Triage, *, full: bool) -> list[str]:
+    example = finding.example
+    lines = [
+        "",
+        f"--- {finding.clause} {finding.check} ({example.phase}), "
+        f"{finding.count} time(s), fingerprint {finding.fingerprint}",
+    ]
+    if full:
+        lines.append(example.message)
+        if example.curl:
+            lines.append(f"reproduce: {example.curl}")
+    else:
+        lines.append(finding.summary)
+    if finding.replay is not None:
+        lines.append(f"replay: {finding.replay.describe()}")
+    if finding.baseline is not None:
+        lines.append(baseline_line(finding.baseline, triage))
+    return lines
+
+
+def _listed(heading: str, items: list[str]) -> list[str]:
+    if not items:
+        return []
+    return ["", f"=== {heading} ({len(items)})", *(f"- {item}" for item in items)]

@@ -7,7 +7,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from conformance.reports.findings import Finding, Triage
 from conformance.reports.model import RunReport
+from conformance.reports.triage_sections import baseline_line, finding_sections
 
 __all__ = ["render_markdown", "write_json", "write_junit", "write_markdown"]
 
@@ -20,51 +22,65 @@ def write_json(report: RunReport, path: Path) -> None:
 
 
 def _verdict(report: RunReport) -> str:
-    if report.aborted:
-        return f"**ABORTED** (partial report): {report.aborted}"
-    if report.failures:
-        return f"**NOT CONFORMING**: {len(report.failures)} failure(s)"
-    return "**CONFORMING**"
+    head, _, rest = report.verdict.partition(": ")
+    return f"**{head}**: {rest}" if rest else f"**{head}**"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(report: RunReport) -> str:
+    triage = report.triage
     lines = [
         f"## ContraForce conformance: {report.target}",
         "",
         _verdict(report),
         "",
+        f"**Triage:** {triage.counts_line(report.findings)}",
+        "",
         f"- base URL: `{report.base_url}`",
         f"- profile: `{report.profile}`, seed: `{report.seed}`",
         f"- requests: {report.requests} (429 retries: {report.retried_429}, "
         f"network retries: {report.retried_network}), {report.duration_seconds:.1f} s",
+    ]
+    if triage.baseline:
+        lines.append(f"- baseline: `{triage.baseline}`")
+    lines += [
         "",
         "| clause | title | result | checked | failures | note |",
         "| --- | --- | --- | ---: | ---: | --- |",
     ]
     for clause in report.clauses:
-        note = clause.reason.replace("|", "\\|")
         lines.append(
             f"| {clause.clause} | {clause.title} | {STATUS_MARK[clause.status]} | "
-            f"{clause.checked} | {clause.failures} | {note} |"
+            f"{clause.checked} | {clause.failures} | {_cell(clause.reason)} |"
         )
-    for index, failure in enumerate(report.failures, 1):
-        lines += [
-            "",
-            f"### {index}. {failure.clause} `{failure.check}` ({failure.phase})",
-            "",
-            "```text",
-            failure.message,
-            "```",
-            "",
-            "<details><summary>reproduce</summary>",
-            "",
-            "```console",
-            failure.curl,
-            "```",
-            "",
-            *_response_lines(failure.response),
-            "</details>",
-        ]
+    index = 0
+    for section in finding_sections(report):
+        lines += ["", f"### {section.heading} ({len(section.findings)})"]
+        if section.status == "known":
+            lines += _known_table(section.findings, triage)
+            continue
+        for finding in section.findings:
+            index += 1
+            lines += _finding_lines(index, finding, triage)
+    lines += _listed(
+        "Fixed since the previous run",
+        [f"`{past.fingerprint}` {past.summary}" for past in triage.fixed],
+    )
+    lines += _listed(
+        "Not checked this run (neither fixed nor failing)",
+        [f"`{past.fingerprint}` {past.summary}" for past in triage.unchecked],
+    )
+    lines += _listed(
+        "Baseline entries not seen: possibly fixed",
+        [
+            f"{entry.name} `{entry.fingerprint}`: {entry.reason} ({entry.reference})"
+            for entry in triage.unseen
+        ],
+    )
+    lines += _listed("Expired baseline entries", [triage.expired_note(e) for e in triage.expired])
     if report.notes:
         lines += ["", "Notes:", *(f"- {note}" for note in report.notes)]
     lines += [
@@ -75,6 +91,58 @@ def render_markdown(report: RunReport) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _finding_lines(index: int, finding: Finding, triage: Triage) -> list[str]:
+    example = finding.example
+    facts = [f"fingerprint `{finding.fingerprint}`", f"seen {finding.count} time(s)"]
+    if finding.replay is not None:
+        facts.append(f"replay: {finding.replay.describe()}")
+    lines = [
+        "",
+        f"#### {index}. {finding.clause} `{finding.check}` ({example.phase})",
+        "",
+        ", ".join(facts),
+    ]
+    if finding.baseline is not None:
+        lines += ["", baseline_line(finding.baseline, triage)]
+    lines += ["", "```text", example.message, "```"]
+    if example.curl or example.response:
+        lines += [
+            "",
+            "<details><summary>reproduce</summary>",
+            "",
+            "```console",
+            example.curl,
+            "```",
+            "",
+            *_response_lines(example.response),
+            "</details>",
+        ]
+    return lines
+
+
+def _known_table(findings: list[Finding], triage: Triage) -> list[str]:
+    lines = [
+        "",
+        "| fingerprint | finding | count | entry | reason | reference | expires |",
+        "| --- | --- | ---: | --- | --- | --- | --- |",
+    ]
+    for finding in findings:
+        entry = finding.baseline
+        assert entry is not None  # a known finding has its entry
+        lines.append(
+            f"| `{finding.fingerprint}` | {_cell(finding.summary)} | {finding.count} | "
+            f"{entry.name} | {_cell(entry.reason)} | {_cell(entry.reference)} | "
+            f"{entry.expires.isoformat()} |"
+        )
+    return lines
+
+
+def _listed(heading: str, items: list[str]) -> list[str]:
+    if not items:
+        return []
+    return ["", f"### {heading} ({len(items)})", "", *(f"- {item}" for item in items)]
 
 
 def _response_lines(response: dict[str, Any]) -> list[str]:
@@ -96,46 +164,118 @@ def write_markdown(report: RunReport, path: Path, *, append: bool = False) -> No
 
 
 def write_junit(report: RunReport, path: Path) -> None:
-    """One testcase per clause, so a CI page lists the contract clause by clause."""
-    failed = sum(clause.status == "failed" for clause in report.clauses)
-    skipped = sum(clause.status == "skipped" for clause in report.clauses)
-    suite = ET.Element(
+    """One testcase per clause, so a CI page lists the contract clause by clause; then one
+    per finding and per expired baseline entry, so it lists what triage decided.
+
+    A finding covered by the baseline is skipped, with the entry's reason and reference; so
+    is a clause whose every finding is covered, or flaky under ``flaky = "warn"``.
+    """
+    root = ET.Element("testsuites", name="contraforce-conformance")
+    root.append(_clause_suite(report))
+    root.append(_findings_suite(report))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.indent(root)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _suite(name: str, cases: list[ET.Element], *, seconds: float = 0.0) -> ET.Element:
+    return ET.Element(
         "testsuite",
-        name=f"contraforce-conformance.{report.target}",
-        tests=str(len(report.clauses)),
-        failures=str(failed),
-        errors="1" if report.aborted else "0",
-        skipped=str(skipped),
-        time=f"{report.duration_seconds:.3f}",
+        name=name,
+        tests=str(len(cases)),
+        failures=str(sum(case.find("failure") is not None for case in cases)),
+        errors=str(sum(case.find("error") is not None for case in cases)),
+        skipped=str(sum(case.find("skipped") is not None for case in cases)),
+        time=f"{seconds:.3f}",
     )
-    properties = ET.SubElement(suite, "properties")
-    for name, value in (("profile", report.profile), ("seed", str(report.seed))):
-        ET.SubElement(properties, "property", name=name, value=value)
-    by_clause: dict[str, list[str]] = {}
-    for failure in report.failures:
-        by_clause.setdefault(failure.clause, []).append(
-            f"[{failure.check}] ({failure.phase})\n{failure.message}\n\n{failure.curl}"
-        )
+
+
+def _clause_suite(report: RunReport) -> ET.Element:
+    policy = report.triage.flaky_policy
+    by_clause: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        by_clause.setdefault(finding.clause, []).append(finding)
+    cases = []
     for clause in report.clauses:
-        case = ET.SubElement(
-            suite,
+        case = ET.Element(
             "testcase",
             classname=f"conformance.{report.target}",
             name=f"{clause.clause} {clause.title}",
         )
-        if clause.status == "failed":
-            messages = by_clause.get(clause.clause, [])
+        findings = by_clause.get(clause.clause, [])
+        failing = [finding for finding in findings if finding.fails_run(policy)]
+        if clause.status == "failed" and (failing or not findings):
             element = ET.SubElement(
                 case, "failure", message=f"{clause.failures} failure(s) of {clause.clause}"
             )
-            element.text = "\n\n---\n\n".join(messages)
+            element.text = "\n\n---\n\n".join(_failure_text(finding) for finding in failing)
+        elif clause.status == "failed":
+            tolerated = "; ".join(_tolerated(finding, report) for finding in findings)
+            ET.SubElement(case, "skipped", message=f"only tolerated failures: {tolerated}")
         elif clause.status == "skipped":
             ET.SubElement(case, "skipped", message=clause.reason)
+        cases.append(case)
     if report.aborted:
-        case = ET.SubElement(suite, "testcase", classname="conformance.run", name="run completed")
+        case = ET.Element("testcase", classname="conformance.run", name="run completed")
         ET.SubElement(case, "error", message=report.aborted)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    root = ET.Element("testsuites", name="contraforce-conformance")
-    root.append(suite)
-    ET.indent(root)
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+        cases.append(case)
+    suite = _suite(
+        f"contraforce-conformance.{report.target}", cases, seconds=report.duration_seconds
+    )
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("profile", report.profile), ("seed", str(report.seed))):
+        ET.SubElement(properties, "property", name=name, value=value)
+    suite.extend(cases)
+    return suite
+
+
+def _findings_suite(report: RunReport) -> ET.Element:
+    triage = report.triage
+    classname = f"conformance.{report.target}.findings"
+    cases = []
+    for finding in report.findings:
+        case = ET.Element(
+            "testcase", classname=classname, name=f"{finding.fingerprint} {finding.summary}"
+        )
+        if finding.fails_run(triage.flaky_policy):
+            element = ET.SubElement(
+                case, "failure", message=f"{finding.status}: {finding.summary}", type=finding.status
+            )
+            element.text = _failure_text(finding)
+        else:
+            ET.SubElement(case, "skipped", message=_tolerated(finding, report))
+        cases.append(case)
+    for entry in triage.expired:
+        case = ET.Element(
+            "testcase", classname=classname, name=f"baseline {entry.name} {entry.fingerprint}"
+        )
+        ET.SubElement(case, "failure", message=triage.expired_note(entry), type="expired")
+        cases.append(case)
+    suite = _suite(f"contraforce-conformance.{report.target}.findings", cases)
+    suite.extend(cases)
+    return suite
+
+
+def _tolerated(finding: Finding, report: RunReport) -> str:
+    entry = finding.baseline
+    if finding.status == "known" and entry is not None:
+        return (
+            f"known failure {finding.fingerprint}: {entry.reason} ({entry.reference}), "
+            f"{entry.name} expires {entry.expires.isoformat()}"
+        )
+    replay = "" if finding.replay is None else f": {finding.replay.describe()}"
+    return f'flaky {finding.fingerprint}, a warning only ([checks] flaky = "warn"){replay}'
+
+
+def _failure_text(finding: Finding) -> str:
+    example = finding.example
+    lines = [
+        f"[{finding.check}] ({example.phase}) {finding.status}, seen {finding.count} time(s), "
+        f"fingerprint {finding.fingerprint}",
+        example.message,
+    ]
+    if finding.replay is not None:
+        lines.append(f"replay: {finding.replay.describe()}")
+    if example.curl:
+        lines += ["", example.curl]
+    return "\n".join(lines)

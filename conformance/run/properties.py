@@ -23,6 +23,7 @@ import strategies
 from conformance.checks import BodyIntent, ConformanceFailure, Exchange, Intent
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.run.client import PlannedRequest, StillThrottled
+from conformance.run.findings import ReplayPlan
 from conformance.run.phases import PhaseContext, Unanswered
 from conformance.run.profiles import Profile
 from conformance.sandbox import Sandbox, UnsafeWriteError
@@ -121,7 +122,7 @@ def run_property(
     """
     if max_examples <= 0:
         return
-    last_failure: list[tuple[Exchange, list[ConformanceFailure]]] = []
+    last_failure: list[tuple[Exchange, list[ConformanceFailure], ReplayPlan]] = []
     progress = context.progress
     phase = f"property: {name}"
     sent = unanswered = 0
@@ -132,7 +133,9 @@ def run_property(
         if sent >= max_examples + SHRINK_REQUESTS:
             # Reached while shrinking, or when many examples went unanswered.
             raise _RequestBudgetSpent
+        steps: list[tuple[PlannedRequest, Intent]] = []
         for planned, intent in plan(example):
+            steps.append((planned, intent))
             try:
                 exchange = context.exchange(planned, intent, phase=phase)
             except (UnsafeWriteError, StillThrottled):
@@ -157,7 +160,8 @@ def run_property(
                 failures += extra
             progress.advance(failures=len(failures))
             if failures:
-                last_failure[:] = [(exchange, failures)]
+                replay = ReplayPlan(tuple(steps), _bound(extra_checks, example))
+                last_failure[:] = [(exchange, failures, replay)]
                 raise failures[0]
 
     test = _configured(hypothesis.given(strategy)(property_body), context, name, max_examples)
@@ -195,16 +199,31 @@ class _RequestBudgetSpent(BaseException):
     """
 
 
+def _bound(
+    extra_checks: Callable[[T, Exchange], list[ConformanceFailure]] | None, example: T
+) -> Callable[[Exchange], list[ConformanceFailure]] | None:
+    """The extra checks with their example, to judge a replay of it."""
+    if extra_checks is None:
+        return None
+    return lambda exchange: extra_checks(example, exchange)
+
+
 def _record(
     context: PhaseContext,
     name: str,
-    last_failure: list[tuple[Exchange, list[ConformanceFailure]]],
+    last_failure: list[tuple[Exchange, list[ConformanceFailure], ReplayPlan]],
     suffix: str,
 ) -> None:
     if last_failure:
-        exchange, failures = last_failure[0]
+        exchange, failures, replay = last_failure[0]
         for failure in failures:
-            context.recorder.add(failure, exchange, phase=f"property: {name}{suffix}")
+            context.recorder.add(
+                failure,
+                exchange,
+                phase=f"property: {name}{suffix}",
+                kind=f"property: {name}",
+                replay=replay,
+            )
 
 
 def _configured(test: Any, context: PhaseContext, name: str, max_examples: int) -> Any:

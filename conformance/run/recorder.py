@@ -1,8 +1,8 @@
 """Runs every check on every exchange and keeps the tally per clause.
 
-It also turns failures into redacted ``FailureRecord``s. Identical failures (same check, same
-title) are counted every time but recorded only a few times, so a systematic bug does not
-bury the report under hundreds of copies of one message.
+It also turns failures into findings (``FindingLog``): failures with one fingerprint are one
+finding, counted every time, with one minimal example as a redacted ``FailureRecord``, so a
+systematic bug does not bury the report under hundreds of copies of one message.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from conformance.checks import (
     CheckContext,
     ConformanceFailure,
     Exchange,
+    Intent,
     NoBody,
     NotJson,
     Request,
@@ -25,6 +26,8 @@ from conformance.checks import (
 from conformance.clauses import CLAUSES
 from conformance.reports import ClauseResult, ClauseStatus, FailureRecord, curl_command
 from conformance.run.credentials import Redactor
+from conformance.run.findings import FindingLog, ReplayPlan, request_size
+from conformance.triage import identify_failure
 
 __all__ = ["Recorder"]
 
@@ -45,13 +48,21 @@ class Recorder:
         self.only = frozenset(only) if only else None
         self.checked: Counter[str] = Counter()
         self.failed: Counter[str] = Counter()
-        self.records: list[FailureRecord] = []
+        self.findings = FindingLog()
         self.notes: list[str] = []
         self.exchanges = 0
         self.first_failure_at: int | None = None
         """How many exchanges had been judged when the first failure showed (benchmarks)."""
-        self._kinds: Counter[tuple[str, str]] = Counter()
         self._relaxed_unanswered = 0
+
+    @property
+    def records(self) -> list[FailureRecord]:
+        """The minimal example of each finding, in the order the findings were first seen."""
+        return [logged.example for logged in self.findings]
+
+    def judge(self, exchange: Exchange) -> list[ConformanceFailure]:
+        """Run the selected checks on ``exchange`` without counting it (replays)."""
+        return list(iter_failures(exchange, context=self.context, only=self.only))
 
     def evaluate(self, exchange: Exchange) -> list[ConformanceFailure]:
         """Run every selected check on ``exchange`` and count it; record nothing yet.
@@ -82,8 +93,21 @@ class Recorder:
             self.add(failure, exchange, phase=phase)
         return failures
 
-    def add(self, failure: ConformanceFailure, exchange: Exchange, *, phase: str) -> None:
-        self._add(failure, exchange.request, exchange.response, phase)
+    def add(
+        self,
+        failure: ConformanceFailure,
+        exchange: Exchange,
+        *,
+        phase: str,
+        kind: str | None = None,
+        replay: ReplayPlan | None = None,
+    ) -> None:
+        """Record ``failure``; ``kind`` (default: ``phase``) names the kind of request for its
+        fingerprint, and ``replay`` how to send its example again (default: the request)."""
+        plan = replay or ReplayPlan.resend(exchange.request, exchange.intent)
+        self._add(
+            failure, exchange.request, exchange.response, phase, kind=kind or phase, plan=plan
+        )
 
     def unanswered(self, failure: ConformanceFailure, request: Request, *, phase: str) -> None:
         """Count and record a request that got no answer at all (``failure`` is its C22)."""
@@ -102,16 +126,27 @@ class Recorder:
                 )
             return
         self.mark_failing()
-        self._add(failure, request, None, phase)
+        self._add(
+            failure, request, None, phase, kind=phase, plan=ReplayPlan.resend(request, Intent())
+        )
 
     def _add(
-        self, failure: ConformanceFailure, request: Request, response: Response | None, phase: str
+        self,
+        failure: ConformanceFailure,
+        request: Request,
+        response: Response | None,
+        phase: str,
+        *,
+        kind: str,
+        plan: ReplayPlan,
     ) -> None:
         self.failed[failure.clause] += 1
-        kind = (failure.check, failure.title)
-        self._kinds[kind] += 1
-        if self._kinds[kind] <= RECORDS_PER_KIND:
-            self.records.append(self._record(failure, request, response, phase))
+        self.findings.add(
+            identify_failure(failure, kind),
+            size=request_size(request),
+            record=lambda: self._record(failure, request, response, phase),
+            plan=plan,
+        )
 
     def clause_results(self, skipped: Iterable[tuple[str, str]] = ()) -> list[ClauseResult]:
         reasons = dict(skipped)

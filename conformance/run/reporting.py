@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from conformance.reports import FailureRecord, PlannedProbe, RunPlan, RunReport
+from conformance.reports import FailureRecord, Finding, PlannedProbe, RunPlan, RunReport
 from conformance.run.client import ClientStats
 from conformance.run.credentials import Redactor
 from conformance.run.probes import Probe, SkippedProbe
 from conformance.run.profiles import Profile
 from conformance.run.recorder import Recorder
 from conformance.run.target import Limits, Target
+from conformance.triage import identify
 
 __all__ = ["complete_report", "dry_run_plan"]
 
@@ -28,7 +29,7 @@ def complete_report(
 ) -> None:
     """Fill the report from what the recorder and the client counted."""
     report.clauses = recorder.clause_results(skipped)
-    report.failures = list(recorder.records)
+    report.findings = recorder.findings.findings()
     report.notes += recorder.notes
     report.first_failure_at = recorder.first_failure_at
     report.requests = stats.requests
@@ -40,26 +41,38 @@ def complete_report(
             "and were not judged"
         )
     if stats.share_429 > limits.max_429_share:
-        report.failures.append(
-            _rate_limit_failure(stats.share_429, limits.max_429_share, report.seed)
+        report.findings.append(
+            _rate_limit_finding(stats.share_429, limits.max_429_share, report.seed)
         )
 
 
-def _rate_limit_failure(share: float, allowed: float, seed: int) -> FailureRecord:
-    return FailureRecord(
+def _rate_limit_finding(share: float, allowed: float, seed: int) -> Finding:
+    title, at = "Too many requests were throttled", "the whole run"
+    identity = identify(clause="limits", check="max_429_share", title=title, at=at, kind="run")
+    record = FailureRecord(
         clause="limits",
         check="max_429_share",
         message=(
-            "Too many requests were throttled\n"
+            f"{title}\n"
             f"Received: {share:.0%} of requests answered 429\n"
             f"Expected: at most {allowed:.0%} (limits.max_429_share)\n"
-            "At: the whole run"
+            f"At: {at}"
         ),
         phase="run",
         request={},
         response={"status": 429},
         curl="",
         seed=seed,
+    )
+    return Finding(
+        fingerprint=identity.fingerprint,
+        clause=identity.clause,
+        check=identity.check,
+        title=identity.title,
+        at=identity.at,
+        kind=identity.kind,
+        count=1,
+        example=record,
     )
 
 

@@ -12,11 +12,12 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from conformance.exit_codes import ExitCode
-from conformance.reports import Progress, RunReport, print_plan, write_reports
+from conformance.reports import BaselineEntry, Progress, RunReport, print_plan, write_reports
 from conformance.run.client import TargetClient, TargetUnreachable, WriteBudgetExceeded
 from conformance.run.credentials import Redactor
 from conformance.run.phases import PhaseContext, run_probes
@@ -30,8 +31,17 @@ from conformance.run.probes import Probe, plan_probes
 from conformance.run.profiles import Profile
 from conformance.run.properties import PhaseAborted, run_properties
 from conformance.run.recorder import Recorder
+from conformance.run.replay import replay_findings
 from conformance.run.reporting import complete_report, dry_run_plan
 from conformance.run.target import ConfigError, Target, load_target
+from conformance.triage import (
+    PreviousRun,
+    TriageInputError,
+    classify,
+    load_baseline,
+    load_previous,
+    write_baseline,
+)
 
 __all__ = ["EmbeddedTarget", "RunOptions", "UsageError", "execute"]
 
@@ -52,6 +62,19 @@ class RunOptions:
     only: frozenset[str] | None = None
     dry_run: bool = False
     allow_production: bool = False
+    baseline: Path | None = None
+    """Known failures (TOML): findings they cover do not fail the run until they expire."""
+    write_baseline: Path | None = None
+    """Write a baseline with an entry for each finding of this run (needs ``expires``)."""
+    expires: date | None = None
+    previous: Path | None = None
+    """The JSON report of the previous run, to tell new findings from old and fixed ones."""
+
+
+@dataclass(frozen=True)
+class _TriageInputs:
+    baseline: list[BaselineEntry] | None
+    previous: PreviousRun | None
 
 
 def execute(
@@ -69,10 +92,11 @@ def execute(
     out = out or sys.stdout
     environ = os.environ if environ is None else environ
     try:
+        inputs = _triage_inputs(options)
         with _target(options, environ, out, embedded) as target:
             redactor = Redactor.for_credentials(target.credentials)
             try:
-                return _run(options, target, out, redactor, environ)
+                return _run(options, target, out, redactor, environ, inputs=inputs)
             except (ConfigError, UsageError):
                 raise
             except Exception as exc:
@@ -84,9 +108,27 @@ def execute(
                     file=sys.stderr,
                 )
                 return ExitCode.UNREACHABLE
-    except (ConfigError, UsageError) as exc:
+    except (ConfigError, UsageError, TriageInputError) as exc:
         print(f"cf-conformance run: {exc}", file=sys.stderr)
         return ExitCode.USAGE
+
+
+def _triage_inputs(options: RunOptions) -> _TriageInputs:
+    """Read the baseline and the previous report before anything is sent (exit 2 if bad)."""
+    if options.write_baseline is not None and options.expires is None:
+        raise UsageError("--write-baseline needs --expires DATE (when its entries expire)")
+    if options.expires is not None:
+        if options.write_baseline is None:
+            raise UsageError("--expires applies to --write-baseline FILE only")
+        if options.expires <= date.today():
+            raise UsageError(
+                f"--expires {options.expires.isoformat()} is not in the future: "
+                "written entries would have expired already"
+            )
+    return _TriageInputs(
+        baseline=None if options.baseline is None else load_baseline(options.baseline),
+        previous=None if options.previous is None else load_previous(options.previous),
+    )
 
 
 @contextlib.contextmanager
@@ -108,6 +150,8 @@ def _run(
     out: TextIO,
     redactor: Redactor,
     environ: Mapping[str, str],
+    *,
+    inputs: _TriageInputs,
 ) -> int:
     profile = resolve_profile(options.profile, target, max_examples=options.max_examples)
     context = check_context(target)
@@ -149,10 +193,23 @@ def _run(
             seed=seed,
             database_dir=str(options.hypothesis_db) if options.hypothesis_db else None,
         )
-        _run_phases(phase, profile, probes, report)
+        completed = _run_phases(phase, profile, probes, report)
+        if report.aborted is None:
+            replay_findings(phase)
     skipped = [(clause, p.reason) for p in skipped_probes for clause in p.clauses]
     skipped.append(("C21", "the vendored spec has no read-back operation yet"))
     complete_report(report, recorder, client.stats, target.limits, [*phase.skipped, *skipped])
+    report.triage = classify(
+        report.findings,
+        today=date.today(),
+        flaky_policy=target.flaky,
+        baseline=inputs.baseline,
+        baseline_source=None if options.baseline is None else str(options.baseline),
+        previous=inputs.previous,
+        # The rate-limit finding ("limits") is judged on every run that sends anything.
+        checked_clauses={c.clause for c in report.clauses if c.checked} | {"limits"},
+        completed=completed,
+    )
     report.duration_seconds = time.monotonic() - started
     write_reports(
         report,
@@ -162,6 +219,8 @@ def _run(
         markdown_path=options.report_md,
         junit_path=options.junit_xml,
     )
+    if options.write_baseline is not None and options.expires is not None:
+        _write_baseline(options.write_baseline, options.expires, inputs, report, out)
     if report.aborted:
         return ExitCode.UNREACHABLE
     return ExitCode.OK if report.passed else ExitCode.FAILED
@@ -169,8 +228,11 @@ def _run(
 
 def _run_phases(
     phase: PhaseContext, profile: Profile, probes: list[Probe], report: RunReport
-) -> None:
-    """Preflight, probes, properties, fuzzing; a target that stops answering stops them all."""
+) -> bool:
+    """Preflight, probes, properties, fuzzing; a target that stops answering stops them all.
+
+    Returns whether every phase ran to its end.
+    """
     redactor = phase.recorder.redactor
     try:
         phase.liveness.preflight()
@@ -192,6 +254,25 @@ def _run_phases(
             report.aborted = redactor.text(f"{type(exc.cause).__name__}: {exc.cause}")
     except WriteBudgetExceeded as exc:
         report.notes.append(f"stopped early: {exc}")
+    else:
+        return True
+    return False
+
+
+def _write_baseline(
+    path: Path, expires: date, inputs: _TriageInputs, report: RunReport, out: TextIO
+) -> None:
+    if report.aborted:
+        print(f"baseline not written to {path}: the run did not complete", file=out)
+        return
+    kept = inputs.baseline or []
+    note = f"{date.today().isoformat()}, target {report.target}, seed {report.seed}"
+    added = write_baseline(path, kept, report.findings, expires=expires, note=note)
+    print(
+        f"baseline written to {path}: {added} new entry(ies) expiring {expires.isoformat()}"
+        + (f", {len(kept)} kept from --baseline" if kept else ""),
+        file=out,
+    )
 
 
 def _rerun_command(options: RunOptions, profile: Profile, seed: int) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from conformance.reports import FlakyPolicy
 from conformance.run.credentials import Credential
 from conformance.sandbox import Incident, Sandbox
 
@@ -42,7 +43,7 @@ ALLOWED_KEYS: dict[str, set[str]] = {
         "timeout_seconds",
         "retries",
     },
-    "checks": {"relax", "problem_codes"},
+    "checks": {"relax", "problem_codes", "flaky"},
 }
 
 
@@ -77,6 +78,8 @@ class Target:
     relax: frozenset[str] = frozenset()
     problem_codes: Mapping[str, int] = field(default_factory=dict)
     profile_sizes: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    flaky: FlakyPolicy = "fail"
+    """What a finding that did not reproduce on replay does to the run: fail it, or warn."""
 
     @property
     def credentials(self) -> tuple[Credential, ...]:
@@ -124,6 +127,7 @@ def parse_target(raw: Mapping[str, Any], *, source: str, environ: Mapping[str, s
         problem_codes=_problem_codes(
             _table(raw, "checks", source).get("problem_codes", {}), source
         ),
+        flaky=_flaky(_table(raw, "checks", source).get("flaky", "fail"), source),
     )
 
 
@@ -314,6 +318,19 @@ def _problem_codes(value: Any, source: str) -> dict[str, int]:
             )
         codes[str(code)] = status
     return codes
+
+
+def _flaky(value: Any, source: str) -> FlakyPolicy:
+    if value == "fail":
+        return "fail"
+    if value == "warn":
+        return "warn"
+    raise ConfigError(
+        source,
+        "checks.flaky",
+        f'must be "fail" or "warn", got {value!r}',
+        'set flaky = "warn" to report flaky findings without failing the run',
+    )
 
 
 def _profile_sizes(table: Mapping[str, Any], source: str) -> dict[str, dict[str, int]]:

@@ -64,6 +64,15 @@ def raw_as_writer(content: bytes) -> Callable[[httpx.Client, Credentials], httpx
     return send
 
 
+def until_a_crash(client: httpx.Client, creds: Credentials) -> httpx.Response:
+    """The same valid request up to 30 times: the first 500, or else the last answer."""
+    for _ in range(30):
+        response = post_bulk(client, items("INC-1001"), headers=auth_of(creds.writer))
+        if response.status_code == 500:
+            break
+    return response
+
+
 def accepted_only(*ids: str) -> Callable[[httpx.Response], bool]:
     return lambda r: r.status_code == 200 and data(r) == {"accepted": list(ids), "forbidden": []}
 
@@ -148,6 +157,9 @@ PROBES: dict[str, Probe] = {
     "500-on-non-ascii-id": Probe(
         as_writer(items(NON_ASCII_ID)),
         lambda r: r.status_code == 500 and body(r)["code"] == "INTERNAL_ERROR",
+    ),
+    "500-at-random": Probe(
+        until_a_crash, lambda r: r.status_code == 500 and body(r)["code"] == "INTERNAL_ERROR"
     ),
     "drop-unknown-ids": Probe(as_writer(items(UNKNOWN)), lambda r: data(r)["forbidden"] == []),
     "cap-truncates": Probe(
@@ -241,7 +253,7 @@ def test_registry_spreads_over_every_clause_group() -> None:
 
 def test_unknown_fault_names_the_valid_ones() -> None:
     with pytest.raises(
-        ValueError, match="unknown fault 'nope'; valid faults: 500-on-non-ascii-id, "
+        ValueError, match="unknown fault 'nope'; valid faults: 500-at-random, 500-on-non-ascii-id, "
     ) as e:
         create_app(faults=["no-meta", "nope"])
     assert all(name in str(e.value) for name in FAULTS)
@@ -285,6 +297,33 @@ def test_a_fault_layer_passes_a_body_over_its_buffer_through() -> None:
     with in_process_client(app) as client:
         response = post_bulk(client, content=content, headers=headers)
     assert response.status_code == 413
+
+
+def test_the_random_fault_crashes_about_one_valid_request_in_five_and_nothing_else() -> None:
+    app = create_app(faults=["500-at-random"])
+    creds = app.state.reference.credentials
+    with in_process_client(app) as client:
+        valid = [
+            post_bulk(client, items("INC-1001"), headers=auth_of(creds.writer)).status_code
+            for _ in range(100)
+        ]
+        others = [post_bulk(client, INVALID, headers=auth_of(creds.writer)).status_code]
+        others += [post_bulk(client, {}).status_code for _ in range(20)]
+    assert set(valid) == {200, 500}
+    assert 10 <= valid.count(500) <= 30
+    assert set(others) == {400, 401}
+
+
+def test_the_random_fault_draws_the_same_crashes_on_every_server() -> None:
+    def statuses() -> list[int]:
+        app = create_app(faults=["500-at-random"])
+        headers = auth_of(app.state.reference.credentials.writer)
+        with in_process_client(app) as client:
+            return [
+                post_bulk(client, items("INC-1001"), headers=headers).status_code for _ in range(20)
+            ]
+
+    assert statuses() == statuses()
 
 
 def test_readme_lists_exactly_the_registered_faults() -> None:

@@ -1,0 +1,51 @@
+"""The findings of a run, grouped by triage status, as every text report lists them.
+
+The console and the Markdown report both open with the counts, then list each finding under
+its status in this order: new, still failing, flaky, known; then what is no longer seen
+(fixed findings, baseline entries not seen) and the baseline entries that have expired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conformance.reports.findings import BaselineEntry, Finding, FindingStatus, Triage
+from conformance.reports.model import RunReport
+
+__all__ = ["HEADINGS", "Section", "baseline_line", "finding_sections"]
+
+HEADINGS: dict[FindingStatus, str] = {
+    "new": "New",
+    "still-failing": "Still failing",
+    "flaky": "Flaky: did not reproduce on replay",
+    "known": "Known: covered by the baseline",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    status: FindingStatus
+    heading: str
+    findings: list[Finding]
+
+
+def finding_sections(report: RunReport) -> list[Section]:
+    """The non-empty groups of findings, in the order the reports list them."""
+    sections = []
+    for status, heading in HEADINGS.items():
+        group = [finding for finding in report.findings if finding.status == status]
+        warn_only = status == "flaky" and report.triage.flaky_policy == "warn"
+        shown = f'{heading} (warnings only: [checks] flaky = "warn")' if warn_only else heading
+        if group:
+            sections.append(Section(status, shown, group))
+    return sections
+
+
+def baseline_line(entry: BaselineEntry, triage: Triage) -> str:
+    """How a finding's baseline entry is shown under it."""
+    state = (
+        f"EXPIRED on {entry.expires.isoformat()}"
+        if entry.expired(triage.today)
+        else f"expires {entry.expires.isoformat()}"
+    )
+    return f"baseline {entry.name}: {entry.reason} ({entry.reference}), {state}"

@@ -1,0 +1,125 @@
+"""The run's findings as they are recorded: one per fingerprint, with a count and an example.
+
+Each finding keeps, besides its redacted example for the reports, what it takes to send that
+example again after the run (``ReplayPlan``): the requests as planned, with their real
+credentials, so it never leaves memory. The log is safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from conformance.checks import ConformanceFailure, Exchange, Intent, NoBody, NotJson, Request
+from conformance.reports import FailureRecord, Finding, Replay
+from conformance.run.client import PlannedRequest
+from conformance.triage import Identity
+
+__all__ = ["FindingLog", "LoggedFinding", "ReplayPlan", "request_size"]
+
+ExtraChecks = Callable[[Exchange], list[ConformanceFailure]]
+
+
+@dataclass(frozen=True)
+class ReplayPlan:
+    """The requests that make up a finding's minimal example, in the order they were sent.
+
+    A replay sends them all and judges every answer; the last one is the request that failed.
+    ``extra_checks`` judges beyond the clause checks, as the phase that found it did
+    (schemathesis's own checks in the fuzzing phase).
+    """
+
+    steps: tuple[tuple[PlannedRequest, Intent], ...]
+    extra_checks: ExtraChecks | None = None
+
+    @classmethod
+    def resend(cls, request: Request, intent: Intent) -> ReplayPlan:
+        """Send ``request`` again as it went out (its URL is absolute: httpx keeps it)."""
+        return cls(((_planned(request), intent),))
+
+
+def _planned(request: Request) -> PlannedRequest:
+    return PlannedRequest(request.method, request.url, dict(request.headers), _content(request))
+
+
+def _content(request: Request) -> bytes | None:
+    body = request.body
+    if isinstance(body, NoBody):
+        return None
+    if isinstance(body, NotJson):
+        return body.raw
+    # Every phase writes JSON bodies this way, so the bytes are the ones sent.
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def request_size(request: Request) -> int:
+    """How big a request is, to pick the smallest example of a finding."""
+    content = _content(request)
+    return 0 if content is None else len(content)
+
+
+@dataclass
+class LoggedFinding:
+    identity: Identity
+    count: int
+    example: FailureRecord
+    size: int
+    plan: ReplayPlan | None
+    replay: Replay | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return self.identity.fingerprint
+
+    def to_finding(self) -> Finding:
+        identity = self.identity
+        return Finding(
+            fingerprint=identity.fingerprint,
+            clause=identity.clause,
+            check=identity.check,
+            title=identity.title,
+            at=identity.at,
+            kind=identity.kind,
+            count=self.count,
+            example=self.example,
+            replay=self.replay,
+        )
+
+
+class FindingLog:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._findings: dict[str, LoggedFinding] = {}
+
+    def add(
+        self,
+        identity: Identity,
+        *,
+        size: int,
+        record: Callable[[], FailureRecord],
+        plan: ReplayPlan | None,
+    ) -> None:
+        """Count one failure; keep its example when it is the first or the smallest so far."""
+        with self._lock:
+            logged = self._findings.get(identity.fingerprint)
+            if logged is None:
+                self._findings[identity.fingerprint] = LoggedFinding(
+                    identity, 1, record(), size, plan
+                )
+                return
+            logged.count += 1
+            if size < logged.size:
+                logged.example, logged.size, logged.plan = record(), size, plan
+
+    def __iter__(self) -> Iterator[LoggedFinding]:
+        with self._lock:
+            return iter(list(self._findings.values()))
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._findings)
+
+    def findings(self) -> list[Finding]:
+        return [logged.to_finding() for logged in self]

@@ -1,0 +1,173 @@
+"""Replay for flakiness: after the run, send each finding's minimal example again.
+
+Each finding's example goes out up to ``REPLAYS`` times, through the run's own client (so the
+write rule, the write budget and the rate limit hold), and every answer is judged by the same
+checks as during the run. The replay stops at the first answer that shows the finding's
+fingerprint again: it reproduced. A finding whose replays never show it again is flaky.
+
+- An example of several requests (a leak sequence) is sent whole, every time.
+- A request left unanswered on replay reproduces a C22 finding; the target is then asked
+  whether it still answers at all, as during the run.
+- A request still throttled (429) after the client's retries has no answer to judge: that
+  replay does not count either way.
+- Once the write budget is used up, the findings not yet replayed keep their status; one
+  replayed fewer than three times without reproducing is still flaky, with a note saying so.
+
+Why flaky findings still fail the run by default: a 5xx seen once is a 5xx. A failure that
+depends on what the server saw before (a leak of an earlier request's ids) may also not show
+on a bare replay.
+"""
+
+from __future__ import annotations
+
+from conformance.checks import ConformanceFailure, Exchange, Request
+from conformance.reports import Replay
+from conformance.run.client import NoAnswer, StillThrottled, TargetUnreachable, WriteBudgetExceeded
+from conformance.run.findings import LoggedFinding, ReplayPlan
+from conformance.run.liveness import unanswered_failure
+from conformance.run.phases import PhaseContext
+from conformance.triage import identify_failure
+
+__all__ = ["REPLAYS", "replay_findings"]
+
+REPLAYS = 3
+
+
+class _Stop(Exception):
+    """Replaying cannot go on: the budget is spent or the target is gone."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def replay_findings(context: PhaseContext) -> None:
+    """Replay every finding recorded so far; set ``replay`` on each of them.
+
+    Findings with the same example (two checks failing on one answer) share their replays:
+    each answer is judged for all of them.
+    """
+    findings = list(context.recorder.findings)
+    if not findings:
+        return
+    progress = context.progress
+    progress.start("replay", len(findings))
+    stopped = ""
+    for plan, group in _by_plan(findings):
+        if stopped:
+            replays = dict.fromkeys(
+                _fingerprints(group), Replay(0, False, f"not replayed: {stopped}")
+            )
+        elif plan is None:
+            replays = dict.fromkeys(
+                _fingerprints(group), Replay(0, False, "not replayed: no request to send")
+            )
+        else:
+            replays, stopped = _replay(context, plan, group)
+        for logged in group:
+            logged.replay = replays[logged.fingerprint]
+            progress.advance(failures=int(logged.replay.reproduced))
+    flaky = sum(bool(logged.replay and logged.replay.flaky) for logged in findings)
+    progress.finish(f"{flaky} flaky")
+    if stopped:
+        context.recorder.notes.append(f"replay stopped: {stopped}")
+
+
+def _fingerprints(group: list[LoggedFinding]) -> list[str]:
+    return [logged.fingerprint for logged in group]
+
+
+def _by_plan(findings: list[LoggedFinding]) -> list[tuple[ReplayPlan | None, list[LoggedFinding]]]:
+    groups: list[tuple[ReplayPlan | None, list[LoggedFinding]]] = []
+    for logged in findings:
+        for plan, group in groups:
+            if _same(plan, logged.plan):
+                group.append(logged)
+                break
+        else:
+            groups.append((logged.plan, [logged]))
+    return groups
+
+
+def _same(one: ReplayPlan | None, other: ReplayPlan | None) -> bool:
+    if one is None or other is None:
+        return False
+    return one.extra_checks is other.extra_checks and one.steps == other.steps
+
+
+def _replay(
+    context: PhaseContext, plan: ReplayPlan, group: list[LoggedFinding]
+) -> tuple[dict[str, Replay], str]:
+    """Each finding's replay, and why replaying must stop ("" to go on)."""
+    pending = {logged.fingerprint: logged.identity.kind for logged in group}
+    reproduced_at: dict[str, int] = {}
+    attempts = throttled = 0
+    stopped = ""
+    # A throttled replay is not judged, and does not count: at most REPLAYS sends in all.
+    while pending and attempts + throttled < REPLAYS:
+        try:
+            shown = _shown(context, plan, pending)
+        except _Stop as stop:
+            stopped = stop.reason
+            break
+        if shown is None:
+            throttled += 1
+            continue
+        attempts += 1
+        for fingerprint in shown:
+            reproduced_at[fingerprint] = attempts
+            del pending[fingerprint]
+    notes = []
+    if throttled:
+        notes.append(f"{throttled} replay(s) still throttled (429), not judged")
+    if stopped:
+        notes.append(
+            f"only {attempts} of {REPLAYS} replays: {stopped}"
+            if attempts
+            else f"not replayed: {stopped}"
+        )
+    note = "; ".join(notes)
+    replays = {
+        fingerprint: Replay(reproduced_at[fingerprint], True)
+        if fingerprint in reproduced_at
+        else Replay(attempts, False, note)
+        for fingerprint in _fingerprints(group)
+    }
+    return replays, stopped
+
+
+def _shown(context: PhaseContext, plan: ReplayPlan, pending: dict[str, str]) -> set[str] | None:
+    """Send the example once: the pending fingerprints its answers show, None if throttled."""
+    client = context.client
+    shown: set[str] = set()
+    for planned, intent in plan.steps:
+        try:
+            response = client.send(planned)
+        except StillThrottled:
+            return None
+        except NoAnswer as silence:
+            try:
+                context.liveness.confirm()
+            except TargetUnreachable as gone:
+                raise _Stop(str(gone)) from None
+            return shown | _matching([unanswered_failure(planned, silence, client)], pending)
+        except WriteBudgetExceeded as exc:
+            raise _Stop(str(exc)) from None
+        request = Request.from_content(
+            planned.method, str(response.request.url), dict(planned.headers), planned.content
+        )
+        exchange = Exchange(request, response, intent)
+        failures = context.recorder.judge(exchange)
+        if plan.extra_checks is not None:
+            failures += plan.extra_checks(exchange)
+        shown |= _matching(failures, pending)
+    return shown
+
+
+def _matching(failures: list[ConformanceFailure], pending: dict[str, str]) -> set[str]:
+    """The pending fingerprints (each with its kind of request) among ``failures``."""
+    return {
+        fingerprint
+        for fingerprint, kind in pending.items()
+        if any(identify_failure(failure, kind).fingerprint == fingerprint for failure in failures)
+    }

@@ -1,0 +1,28 @@
+"""Nightly triage: fingerprints, the baseline of known failures, and the previous run.
+
+It turns a run's failures into findings with a stable identity (``fingerprint``), reads the
+inputs that give them a history (``baseline``, ``previous``) and sets each finding's status
+(``classify``). Replaying findings needs the target, so it lives in the run layer
+(``conformance.run.replay``); this package does no I/O beyond reading and writing its files.
+"""
+
+from conformance.triage.baseline import load_baseline, parse_baseline, write_baseline
+from conformance.triage.classify import classify
+from conformance.triage.errors import TriageInputError
+from conformance.triage.fingerprint import Identity, identify, identify_failure, normalise_path
+from conformance.triage.previous import PreviousRun, load_previous, parse_previous
+
+__all__ = [
+    "Identity",
+    "PreviousRun",
+    "TriageInputError",
+    "classify",
+    "identify",
+    "identify_failure",
+    "load_baseline",
+    "load_previous",
+    "normalise_path",
+    "parse_baseline",
+    "parse_previous",
+    "write_baseline",
+]
