@@ -45,7 +45,7 @@ class RunFigures:
         cls, report: dict[str, Any], *, seed: int, exit_code: int, seconds: float
     ) -> RunFigures:
         stats = report["stats"]
-        clauses = sorted({failure["clause"] for failure in report["failures"]})
+        clauses = sorted({failure["clause"] for failure in report["findings"]})
         return cls(
             seed=seed,
             exit_code=exit_code,

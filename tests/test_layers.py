@@ -209,6 +209,11 @@ STRATEGIES_IGNORE_THE_PLUGIN = Rule(
     ("conformance.pytest_plugin",),
     "the pytest plugin builds on the strategies, not the other way round",
 )
+TRIAGE_SENDS_NOTHING = Rule(
+    "conformance.triage",
+    ("conformance.run", "conformance.reference", "httpx", "hypothesis", "schemathesis"),
+    "triage reads reports and files; replaying a finding is the run layer's job",
+)
 
 RULES = [
     pytest.param(CHECKS_STAY_PURE, id="checks-import-no-run-reference-strategies-or-clients"),
@@ -217,6 +222,7 @@ RULES = [
     pytest.param(REFERENCE_IS_NO_ORACLE, id="reference-imports-no-checks"),
     pytest.param(PLUGIN_IS_ON_TOP, id="no-package-layer-imports-the-pytest-plugin"),
     pytest.param(STRATEGIES_IGNORE_THE_PLUGIN, id="strategies-import-no-pytest-plugin"),
+    pytest.param(TRIAGE_SENDS_NOTHING, id="triage-imports-no-run-reference-or-clients"),
 ]
 
 

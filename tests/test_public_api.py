@@ -7,6 +7,7 @@ import conformance.openapi
 import conformance.reports
 import conformance.run
 import conformance.sandbox
+import conformance.triage
 
 EXPECTED = {
     # The adapters are modules loaded for their side effects; the package itself exports none.
@@ -20,15 +21,22 @@ EXPECTED = {
         "spec_dir", "validate_document", "vendored_spec_path",
     },
     conformance.reports: {
-        "ClauseResult", "ClauseStatus", "FailureRecord", "PlannedProbe", "Progress", "RunPlan",
-        "RunReport", "curl_command", "print_plan", "render_markdown", "render_table",
-        "write_json", "write_junit", "write_markdown", "write_reports",
+        "BaselineEntry", "ClauseResult", "ClauseStatus", "FailureRecord", "Finding",
+        "FindingStatus", "FlakyPolicy", "PastFinding", "PlannedProbe", "Progress", "Replay",
+        "RunPlan", "RunReport", "Triage", "curl_command", "print_plan", "render_findings",
+        "render_markdown", "render_table", "write_json", "write_junit", "write_markdown",
+        "write_reports",
     },
     conformance.run: {
         "PROFILES", "REDACTED", "ConfigError", "Credential", "Limits", "PlannedRequest",
         "Profile", "Redactor", "StillThrottled", "Target", "TargetClient", "TargetUnreachable",
         "WriteBudgetExceeded", "load_target", "parse_target", "production_reason",
         "resize_profile",
+    },
+    conformance.triage: {
+        "Identity", "PreviousRun", "TriageInputError", "classify", "identify",
+        "identify_failure", "load_baseline", "load_previous", "normalise_path",
+        "parse_baseline", "parse_previous", "write_baseline",
     },
     conformance.sandbox: {
         "FORBIDDEN_SUFFIX_PARTS", "RESERVED_PREFIX", "Incident", "Outcome", "Sandbox",

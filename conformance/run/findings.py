@@ -36,7 +36,8 @@ class ReplayPlan:
 
     @classmethod
     def resend(cls, request: Request, intent: Intent) -> ReplayPlan:
-        """Send ``request`` again as it went out (its URL is absolute: httpx keeps it)."""
+        """Send ``request`` again as it went out; its URL is absolute, and the replay makes it
+        a path under the target's base URL again."""
         return cls(((_planned(request), intent),))
 
 

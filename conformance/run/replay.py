@@ -20,9 +20,17 @@ on a bare replay.
 
 from __future__ import annotations
 
+import dataclasses
+
 from conformance.checks import ConformanceFailure, Exchange, Request
 from conformance.reports import Replay
-from conformance.run.client import NoAnswer, StillThrottled, TargetUnreachable, WriteBudgetExceeded
+from conformance.run.client import (
+    NoAnswer,
+    PlannedRequest,
+    StillThrottled,
+    TargetUnreachable,
+    WriteBudgetExceeded,
+)
 from conformance.run.findings import LoggedFinding, ReplayPlan
 from conformance.run.liveness import unanswered_failure
 from conformance.run.phases import PhaseContext
@@ -140,7 +148,8 @@ def _shown(context: PhaseContext, plan: ReplayPlan, pending: dict[str, str]) -> 
     """Send the example once: the pending fingerprints its answers show, None if throttled."""
     client = context.client
     shown: set[str] = set()
-    for planned, intent in plan.steps:
+    for step, intent in plan.steps:
+        planned = _relative(step, client.target.base_url)
         try:
             response = client.send(planned)
         except StillThrottled:
@@ -162,6 +171,14 @@ def _shown(context: PhaseContext, plan: ReplayPlan, pending: dict[str, str]) -> 
             failures += plan.extra_checks(exchange)
         shown |= _matching(failures, pending)
     return shown
+
+
+def _relative(planned: PlannedRequest, base_url: str) -> PlannedRequest:
+    """An example kept with its absolute URL, as a path under the target's base URL again,
+    as the run planned it (the C22 finding names the path)."""
+    if planned.path.startswith(base_url):
+        return dataclasses.replace(planned, path=planned.path[len(base_url) :] or "/")
+    return planned
 
 
 def _matching(failures: list[ConformanceFailure], pending: dict[str, str]) -> set[str]:

@@ -12,7 +12,7 @@ from benchmarks.detection import FaultDetection, RunFigures
 def report(first_failure_at: int | None, *clauses: str) -> dict[str, Any]:
     return {
         "passed": not clauses,
-        "failures": [{"clause": clause, "check": "x"} for clause in clauses],
+        "findings": [{"clause": clause, "check": "x"} for clause in clauses],
         "stats": {"requests": 518, "first_failure_at": first_failure_at, "duration_seconds": 7.9},
     }
 

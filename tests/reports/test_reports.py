@@ -8,6 +8,7 @@ import pytest
 from conformance.reports import (
     ClauseResult,
     FailureRecord,
+    Finding,
     PlannedProbe,
     Progress,
     RunPlan,
@@ -33,6 +34,16 @@ def _report(*, failed: bool = True, aborted: str | None = None) -> RunReport:
         curl="curl -sS -X POST http://t/x",
         seed=5,
     )
+    finding = Finding(
+        fingerprint="0123456789abcdef",
+        clause="C17",
+        check="outcome_partition_conformance",
+        title="Id answered twice",
+        at="$.data.accepted[*]",
+        kind="probe: sandbox: duplicate ids",
+        count=1,
+        example=failure,
+    )
     return RunReport(
         target="staging",
         base_url="https://staging.example.com",
@@ -43,7 +54,7 @@ def _report(*, failed: bool = True, aborted: str | None = None) -> RunReport:
             ClauseResult("C14", "scope", "skipped", reason="no [auth.no_scope] credential"),
             ClauseResult("C17", "partition", "failed" if failed else "passed", 3, int(failed)),
         ],
-        failures=[failure] if failed else [],
+        findings=[finding] if failed else [],
         requests=12,
         aborted=aborted,
         rerun="cf-conformance run --profile smoke --seed 5",
@@ -58,14 +69,16 @@ def test_table_lists_each_clause_and_the_verdict() -> None:
     assert lines[2].endswith("no [auth.no_scope] credential")
     assert lines[3].split()[:4] == ["C17", "FAIL", "3", "1"]
     assert "12 requests" in text
-    assert text.endswith("NOT CONFORMING\nre-run: cf-conformance run --profile smoke --seed 5")
+    assert text.endswith(
+        "NOT CONFORMING: 1 failing finding(s)\nre-run: cf-conformance run --profile smoke --seed 5"
+    )
 
 
 @pytest.mark.parametrize(
     ("report", "verdict"),
     [
         pytest.param(_report(failed=False), "CONFORMING", id="clean"),
-        pytest.param(_report(), "NOT CONFORMING", id="failed"),
+        pytest.param(_report(), "NOT CONFORMING: 1 failing finding(s)", id="failed"),
         pytest.param(
             _report(aborted="t is unreachable"), "ABORTED (partial): t is unreachable", id="aborted"
         ),
@@ -79,10 +92,16 @@ def test_json_report_has_the_documented_keys(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "r.json"
     write_json(_report(), path)
     data = json.loads(path.read_text())
-    assert {"target", "profile", "seed", "passed", "clauses", "failures"} <= set(data)
+    assert {"target", "profile", "seed", "passed", "clauses", "triage", "findings"} <= set(data)
     assert data["passed"] is False
-    failure = data["failures"][0]
-    assert {"clause", "check", "message", "request", "response", "curl", "seed"} <= set(failure)
+    finding = data["findings"][0]
+    assert {"clause", "check", "message", "request", "response", "curl", "seed"} <= set(finding)
+    assert {"fingerprint", "status", "baseline", "replay", "count", "kind", "at"} <= set(finding)
+    assert (finding["fingerprint"], finding["status"], finding["baseline"]) == (
+        "0123456789abcdef",
+        "new",
+        None,
+    )
 
 
 def test_junit_has_one_testcase_per_clause(tmp_path: Path) -> None:
@@ -104,9 +123,10 @@ def test_junit_has_one_testcase_per_clause(tmp_path: Path) -> None:
 
 def test_markdown_shows_failures_with_a_reproducer() -> None:
     text = render_markdown(_report())
-    assert "**NOT CONFORMING**: 1 failure(s)" in text
+    assert "**NOT CONFORMING**: 1 failing finding(s)" in text
     assert "| C14 | scope | ⏭ skipped | 0 | 0 | no [auth.no_scope] credential |" in text
-    assert "### 1. C17 `outcome_partition_conformance` (probe: sandbox: duplicate ids)" in text
+    assert "### New (1)" in text
+    assert "#### 1. C17 `outcome_partition_conformance` (probe: sandbox: duplicate ids)" in text
     assert "curl -sS -X POST http://t/x" in text
     assert "Re-run with `cf-conformance run --profile smoke --seed 5`." in text
 
@@ -155,7 +175,10 @@ def test_write_reports_appends_to_the_summary_named_in_the_given_environment(
     assert summary.read_text() == "# earlier step\n" + render_markdown(_report())
     assert not decoy.exists()
     text = out.getvalue()
-    assert "\n--- C17 outcome_partition_conformance (probe: sandbox: duplicate ids)\n" in text
+    assert (
+        "\n--- C17 outcome_partition_conformance (probe: sandbox: duplicate ids), "
+        "1 time(s), fingerprint 0123456789abcdef\n"
+    ) in text
     assert "reproduce: curl -sS -X POST http://t/x" in text
     assert text.endswith(f"JSON report: {tmp_path / 'r.json'}\n")
 

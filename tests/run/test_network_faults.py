@@ -69,7 +69,7 @@ def test_too_many_429s_fail_the_run(tmp_path: Path) -> None:
     ):
         code, report, out = _run(tmp_path, server, proxy, "max_429_share = 0.01")
     assert code == 1
-    assert [f["check"] for f in report["failures"]] == ["max_429_share"]
+    assert [f["check"] for f in report["findings"]] == ["max_429_share"]
     assert "Too many requests were throttled" in out
 
 
@@ -129,12 +129,17 @@ def test_a_request_shape_never_answered_is_a_c22_finding_and_the_run_goes_on(
     assert report["aborted"] is None
     assert held, "no request was held"
     clauses = {clause["clause"]: clause for clause in report["clauses"]}
-    assert (clauses["C22"]["status"], clauses["C22"]["failures"]) == ("failed", len(held))
+    c22 = [failure for failure in report["findings"] if failure["clause"] == "C22"]
+    # After the run, each C22 finding is replayed: held again at once, so reproduced.
+    assert {(f["replay"]["attempts"], f["replay"]["reproduced"]) for f in c22} == {(1, True)}
+    assert (clauses["C22"]["status"], clauses["C22"]["failures"]) == (
+        "failed",
+        len(held) - len(c22),
+    )
     # Every other clause was judged on the answers that came (C21 has no operation to read).
     judged = {c: r["status"] for c, r in clauses.items() if c not in ("C21", "C22")}
     assert set(judged.values()) == {"passed"}, judged
-    c22 = [failure for failure in report["failures"] if failure["clause"] == "C22"]
-    assert {failure["clause"] for failure in report["failures"]} == {"C22"}
+    assert {failure["clause"] for failure in report["findings"]} == {"C22"}
     assert c22[0]["phase"] == "probe: malformed: body is a JSON array"
     assert c22[0]["check"] == "liveness_conformance"
     assert c22[0]["message"].startswith("[C22] Request got no answer\nReceived: no HTTP answer")
@@ -170,6 +175,6 @@ def test_a_target_that_stops_answering_mid_run_gives_exit_3_and_a_partial_report
     )
     assert held == 1 + LIVENESS_CHECKS
     assert report["stats"]["requests"] == 20 + held
-    assert not any(failure["clause"] == "C22" for failure in report["failures"])
+    assert not any(failure["clause"] == "C22" for failure in report["findings"])
     assert any(clause["status"] == "passed" for clause in report["clauses"])
     assert "ABORTED (partial)" in out

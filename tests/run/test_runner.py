@@ -53,7 +53,7 @@ def test_embedded_default_run_conforms_and_writes_every_report(
         assert any(line.startswith(clause) and " PASS " in line for line in out.splitlines())
     assert "C21     SKIP" in out
     report = json.loads(reports["r.json"].read_text())
-    assert {"target", "profile", "seed", "passed", "clauses", "failures"} <= set(report)
+    assert {"target", "profile", "seed", "passed", "clauses", "triage", "findings"} <= set(report)
     assert report["passed"] is True
     assert report["seed"] == 7
     assert [clause["clause"] for clause in report["clauses"]] == list(CLAUSES)
@@ -73,7 +73,7 @@ def test_every_reference_fault_is_caught_and_named(fault: str, tmp_path: Path) -
     embedded = embedded_reference((fault,), timeout_seconds=2.0, retries=0)
     assert execute(options, out=out, embedded=embedded) == 1, out.text
     report = json.loads(report_path.read_text())
-    clauses = {failure["clause"] for failure in report["failures"]}
+    clauses = {failure["clause"] for failure in report["findings"]}
     assert FAULTS[fault].clause in clauses, (FAULTS[fault].clause, clauses)
 
 
