@@ -25,13 +25,17 @@ def embedded_reference(
     *,
     timeout_seconds: float = Limits.timeout_seconds,
     retries: int = Limits.retries,
+    max_write_requests: int | None = None,
 ) -> Callable[[TextIO], AbstractContextManager[Target]]:
     """Opens a fresh reference API on 127.0.0.1, with ``faults`` switched on, as a target.
 
-    ``timeout_seconds`` and ``retries`` are the target's limits (the defaults of a target
-    file); self-tests shorten them, since every request a fault leaves unanswered costs them.
+    ``timeout_seconds``, ``retries`` and ``max_write_requests`` are the target's limits (the
+    defaults of a target file); self-tests shorten the first two, since every request a fault
+    leaves unanswered costs them, and may raise the write budget of a small profile.
     """
-    limits = Limits(timeout_seconds=timeout_seconds, retries=retries)
+    limits = Limits(
+        timeout_seconds=timeout_seconds, retries=retries, max_write_requests=max_write_requests
+    )
 
     @contextlib.contextmanager
     def open_target(out: TextIO) -> Iterator[Target]:
