@@ -29,6 +29,7 @@ def test_minimal_target(tmp_path: Path) -> None:
     assert target.no_scope is None
     assert target.sandbox.writable == ()
     assert target.limits.requests_per_second is None
+    assert target.flaky == "fail"
 
 
 def test_full_target(tmp_path: Path) -> None:
@@ -48,6 +49,7 @@ max_items = 50
 [checks]
 relax = ["c17"]
 problem_codes = { RATE_LIMITED = 429 }
+flaky = "warn"
 """
     )
     target = load_target(_write(tmp_path, text), ENV)
@@ -61,6 +63,7 @@ problem_codes = { RATE_LIMITED = 429 }
     assert target.relax == frozenset({"C17"})
     assert target.problem_codes == {"RATE_LIMITED": 429}
     assert target.production_hosts == ("*.prod.example.com",)
+    assert target.flaky == "warn"
 
 
 @pytest.mark.parametrize(
@@ -128,6 +131,12 @@ problem_codes = { RATE_LIMITED = 429 }
             MINIMAL + "[checks]\nproblem_codes = { X = 200 }\n",
             "checks.problem_codes.X: must be an HTTP error status, got 200",
             id="problem-code-not-an-error",
+        ),
+        pytest.param(
+            MINIMAL + '[checks]\nflaky = "ignore"\n',
+            'checks.flaky: must be "fail" or "warn", got \'ignore\' (set flaky = "warn" to report '
+            "flaky findings without failing the run)",
+            id="flaky-policy-unknown",
         ),
         pytest.param("base_url = ", "not valid TOML", id="broken-toml"),
     ],
