@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NIGHTLY = ROOT / ".github" / "workflows" / "nightly-conformance.yml"
 PRE_RELEASE = ROOT / ".github" / "workflows" / "pre-release.yml"
 STAGING = ROOT / "targets" / "staging.toml"
+STAGING_BASELINE = ROOT / "targets" / "staging-baseline.toml"
 LIVE_SPEC_URL = "https://docs.contraforce.com/api-reference/openapi.json"
 WORKFLOWS = [pytest.param(NIGHTLY, id="nightly"), pytest.param(PRE_RELEASE, id="pre-release")]
 BASH = shutil.which("bash")
@@ -236,6 +237,8 @@ def _github_env(tmp_path: Path, bin_dir: Path) -> dict[str, str]:
         "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
         "SPEC_URL": LIVE_SPEC_URL,
         "TARGET_FILE": "targets/staging.toml",
+        "BASELINE_FILE": "targets/staging-baseline.toml",
+        "PREVIOUS_REPORT": ".last-report/conformance.json",
     }
 
 
@@ -275,6 +278,18 @@ def test_the_drift_step_records_the_exit_code_and_annotates(
     assert (tmp_path / "reports" / "spec-diff.txt").read_text() == "cf-conformance output\n"
 
 
+RUN_FLAGS = [
+    "--junit-xml",
+    "reports/junit.xml",
+    "--report-json",
+    "reports/conformance.json",
+    "--report-md",
+    "reports/conformance.md",
+    "--hypothesis-db",
+    ".hypothesis-db",
+]
+
+
 @pytest.mark.skipif(BASH is None, reason="needs bash, as GitHub's runners have")
 @pytest.mark.parametrize(
     ("code", "annotation"),
@@ -285,18 +300,23 @@ def test_the_drift_step_records_the_exit_code_and_annotates(
         pytest.param(3, "::error title=Staging unreachable::", id="unreachable"),
     ],
 )
+@pytest.mark.parametrize("previous", [True, False], ids=["with-last-night", "first-night"])
 def test_the_run_step_passes_the_flags_and_fails_with_the_run(
-    tmp_path: Path, code: int, annotation: str
+    tmp_path: Path, code: int, annotation: str, previous: bool
 ) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     _stand_in(bin_dir, "nox", code)
+    if previous:
+        (tmp_path / ".last-report").mkdir()
+        (tmp_path / ".last-report" / "conformance.json").write_text("{}")
     step = _step(NIGHTLY, "Conformance run (nightly profile)")
 
     result = _run_step(step, tmp_path, _github_env(tmp_path, bin_dir))
 
     assert result.returncode == code
     assert annotation in result.stdout
+    assert ("every finding counts as new" in result.stdout) is not previous
     assert (bin_dir / "nox.args").read_text().split() == [
         "-s",
         "conformance",
@@ -305,15 +325,58 @@ def test_the_run_step_passes_the_flags_and_fails_with_the_run(
         "targets/staging.toml",
         "--profile",
         "nightly",
-        "--junit-xml",
-        "reports/junit.xml",
-        "--report-json",
-        "reports/conformance.json",
-        "--report-md",
-        "reports/conformance.md",
-        "--hypothesis-db",
-        ".hypothesis-db",
+        "--baseline",
+        "targets/staging-baseline.toml",
+        *(["--previous", ".last-report/conformance.json"] if previous else []),
+        *RUN_FLAGS,
     ]
+
+
+def test_nightly_keeps_each_completed_report_for_the_next_night() -> None:
+    names = [step.get("name") for step in _steps(NIGHTLY)]
+    restore = _step(NIGHTLY, "Restore last night's report")
+    keep = _step(NIGHTLY, "Keep tonight's report for tomorrow")
+    save = _step(NIGHTLY, "Save the report for tomorrow")
+    environment = _workflow(NIGHTLY)["env"]
+
+    assert environment["PREVIOUS_REPORT"] == ".last-report/conformance.json"
+    assert environment["BASELINE_FILE"] == "targets/staging-baseline.toml"
+    assert restore["uses"].startswith("actions/cache/restore@")
+    assert save["uses"].startswith("actions/cache/save@")
+    assert restore["with"]["path"] == save["with"]["path"] == ".last-report"
+    assert restore["with"]["key"] == save["with"]["key"]
+    assert "${{ github.run_id }}" in save["with"]["key"]
+    assert restore["with"]["restore-keys"].strip() == "conformance-report-"
+    assert keep["if"] == (
+        "always() && (steps.conformance.outputs.exit-code == '0' "
+        "|| steps.conformance.outputs.exit-code == '1')"
+    )
+    assert save["if"] == "always() && hashFiles('.last-report/conformance.json') != ''"
+    run = names.index("Conformance run (nightly profile)")
+    assert names.index("Restore last night's report") < run
+    assert run < names.index("Keep tonight's report for tomorrow")
+    assert names.index("Keep tonight's report for tomorrow") < names.index(
+        "Save the report for tomorrow"
+    )
+
+
+@pytest.mark.skipif(BASH is None, reason="needs bash, as GitHub's runners have")
+def test_keeping_the_report_copies_tonights_over_last_nights(tmp_path: Path) -> None:
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "conformance.json").write_text('{"night": 2}')
+    (tmp_path / ".last-report").mkdir()
+    (tmp_path / ".last-report" / "conformance.json").write_text('{"night": 1}')
+    step = _step(NIGHTLY, "Keep tonight's report for tomorrow")
+
+    result = _run_step(step, tmp_path, _github_env(tmp_path, tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / ".last-report" / "conformance.json").read_text() == '{"night": 2}'
+
+
+def test_the_staging_baseline_is_committed_and_empty() -> None:
+    baseline = pytest.importorskip("conformance.triage")
+    assert baseline.load_baseline(STAGING_BASELINE) == []
 
 
 def _write_target(tmp_path: Path, base_url: str) -> subprocess.CompletedProcess[str]:
