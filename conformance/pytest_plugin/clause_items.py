@@ -23,7 +23,7 @@ import pytest
 
 from conformance.clauses import CLAUSES
 from conformance.pytest_plugin.session import ContractSession
-from conformance.reports import ClauseResult, FailureRecord, RunReport, render_table
+from conformance.reports import ClauseResult, Finding, RunReport, Triage, render_table
 
 __all__ = [
     "RUN_ITEM",
@@ -77,7 +77,8 @@ class RunResult:
 
     @property
     def failures(self) -> list[dict[str, Any]]:
-        return list(self.report["failures"])
+        """The run's findings: one per fingerprint, each with its minimal example."""
+        return list(self.report["findings"])
 
     def table(self, rerun: str) -> str:
         """The run's clause table and verdict, as ``cf-conformance run`` prints them."""
@@ -88,7 +89,8 @@ class RunResult:
             profile=self.report["profile"],
             seed=self.seed,
             clauses=[ClauseResult(**clause) for clause in self.report["clauses"]],
-            failures=[FailureRecord(**failure) for failure in self.failures],
+            findings=[Finding.from_json(finding) for finding in self.failures],
+            triage=Triage(flaky_policy=self.report["triage"]["flaky_policy"]),
             requests=stats["requests"],
             retried_429=stats["retried_429"],
             retried_network=stats["retried_network"],

@@ -7,7 +7,8 @@ run and the baseline of known failures. Everything here is plain data for the re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Literal
 
@@ -27,6 +28,7 @@ __all__ = [
 FindingStatus = Literal["new", "still-failing", "flaky", "known"]
 FINDING_STATUSES: tuple[FindingStatus, ...] = ("new", "still-failing", "flaky", "known")
 FlakyPolicy = Literal["fail", "warn"]
+RECORD_FIELDS = tuple(f.name for f in fields(FailureRecord))
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,17 @@ class BaselineEntry:
 
     def expired(self, today: date) -> bool:
         return today >= self.expires
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BaselineEntry:
+        return cls(
+            index=int(str(data["entry"]).removeprefix("known[").removesuffix("]")),
+            fingerprint=data["fingerprint"],
+            reason=data["reason"],
+            reference=data["reference"],
+            expires=date.fromisoformat(data["expires"]),
+            summary=data.get("summary", ""),
+        )
 
     def to_json(self, today: date) -> dict[str, Any]:
         return {
@@ -116,6 +129,27 @@ class Finding:
         if self.status == "known":
             return False
         return not (self.status == "flaky" and policy == "warn")
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Finding:
+        """A finding as ``to_json`` wrote it (a JSON report read back)."""
+        status = data["status"]
+        if status not in FINDING_STATUSES:
+            raise ValueError(f"unknown finding status {status!r}")
+        replay, entry = data.get("replay"), data.get("baseline")
+        return cls(
+            fingerprint=data["fingerprint"],
+            clause=data["clause"],
+            check=data["check"],
+            title=data["title"],
+            at=data["at"],
+            kind=data["kind"],
+            count=data["count"],
+            example=FailureRecord(**{name: data[name] for name in RECORD_FIELDS}),
+            replay=None if replay is None else Replay(**replay),
+            status=status,
+            baseline=None if entry is None else BaselineEntry.from_json(entry),
+        )
 
     def to_json(self, today: date) -> dict[str, Any]:
         example = self.example

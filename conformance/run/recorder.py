@@ -60,9 +60,9 @@ class Recorder:
         """The minimal example of each finding, in the order the findings were first seen."""
         return [logged.example for logged in self.findings]
 
-    def judge(self, exchange: Exchange) -> list[ConformanceFailure]:
+    def failures_of(self, exchange: Exchange) -> list[ConformanceFailure]:
         """Run the selected checks on ``exchange`` without counting it (replays)."""
-        return list(iter_failures(exchange, context=self.context, only=self.only))
+        return list(judge(exchange, context=self.context, only=self.only).failures)
 
     def evaluate(self, exchange: Exchange) -> list[ConformanceFailure]:
         """Run every selected check on ``exchange`` and count it; record nothing yet.

@@ -166,7 +166,7 @@ def _shown(context: PhaseContext, plan: ReplayPlan, pending: dict[str, str]) -> 
             planned.method, str(response.request.url), dict(planned.headers), planned.content
         )
         exchange = Exchange(request, response, intent)
-        failures = context.recorder.judge(exchange)
+        failures = context.recorder.failures_of(exchange)
         if plan.extra_checks is not None:
             failures += plan.extra_checks(exchange)
         shown |= _matching(failures, pending)

@@ -12,6 +12,14 @@ CURL = "curl -sS -X POST http://127.0.0.1:9/x -H 'Authorization: Basic [REDACTED
 
 def _failure(clause: str, check: str, phase: str, message: str) -> dict[str, Any]:
     return {
+        "fingerprint": f"{len(message):016x}",
+        "status": "new",
+        "title": message,
+        "at": "$",
+        "kind": phase,
+        "count": 1,
+        "baseline": None,
+        "replay": {"attempts": 1, "reproduced": True, "note": ""},
         "clause": clause,
         "check": check,
         "message": message,
@@ -42,7 +50,8 @@ def _report(**changes: Any) -> dict[str, Any]:
             }
             for clause_id, clause in CLAUSES.items()
         ],
-        "failures": [
+        "triage": {"flaky_policy": "fail"},
+        "findings": [
             _failure("C20", "sandbox_authorisation_conformance", "probe: foreign", "[C20] one"),
             _failure("C20", "sandbox_authorisation_conformance", "property: valid", "[C20] two"),
             _failure("limits", "max_429_share", "run", "Too many requests were throttled"),
@@ -84,6 +93,7 @@ def test_the_table_is_the_runs_own_with_the_pytest_rerun_line() -> None:
     assert table[20].split()[:4] == ["C20", "FAIL", "4", "2"]
     assert table[-3:] == [
         "target staging (http://127.0.0.1:9), profile smoke, seed 7",
-        "12 requests (429 retries 0, network retries 0) in 1.5 s: NOT CONFORMING",
+        "12 requests (429 retries 0, network retries 0) in 1.5 s: NOT CONFORMING: 3 failing "
+        "finding(s)",
         "re-run: pytest --cf-run --cf-seed 7",
     ]
