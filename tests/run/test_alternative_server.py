@@ -32,7 +32,7 @@ def _run(server: AlternativeServer, tmp_path: Path, profile: str, seed: int) -> 
     options = RunOptions(target=target, profile=profile, seed=seed, report_json=report)
     code = execute(options, out=out, environ=server.environ())
     result: dict[str, object] = json.loads(report.read_text())
-    assert (code, result["failures"]) == (0, []), out.getvalue()
+    assert (code, result["findings"]) == (0, []), out.getvalue()
     return result
 
 
