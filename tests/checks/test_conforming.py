@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from support.conforming_exchanges import ALL, CONFORMING, Example
 
 from conformance.checks import CHECKS, iter_failures
-
-from .conforming import ALL, CONFORMING, Example
 
 
 def test_every_check_has_at_least_five_conforming_examples() -> None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from support.exchange_builders import exchange, problem, response, success
+from support.failing_tables import Violation, assert_fails_exactly, params, text
 
 from conformance.checks import CheckContext, request_id_conformance, timestamp_conformance
-
-from .builders import exchange, problem, response, success
-from .failing import Violation, assert_fails_exactly, params, text
 
 TS = "2026-04-15T20:00:00Z"
 

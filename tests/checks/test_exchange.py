@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from support.exchange_builders import URL, success_body
 
 from conformance.checks import (
     NO_BODY,
@@ -16,8 +17,6 @@ from conformance.checks import (
     parse_json,
 )
 from conformance.checks.exchange import header_value, media_type
-
-from .builders import URL, success_body
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from support.exchange_builders import (
+    FakeResponse,
+    bulk,
+    exchange,
+    forbid,
+    item,
+    problem,
+    request,
+    response,
+    success,
+)
+from support.failing_tables import Violation, assert_fails_exactly, params, text
 
 from conformance.checks import (
     CheckContext,
@@ -15,19 +27,6 @@ from conformance.checks import (
     unrequested_answers,
 )
 from conformance.sandbox import Incident, Sandbox, expected_outcomes
-
-from .builders import (
-    FakeResponse,
-    bulk,
-    exchange,
-    forbid,
-    item,
-    problem,
-    request,
-    response,
-    success,
-)
-from .failing import Violation, assert_fails_exactly, params, text
 
 LEAK = "[C17] Answered an id that was never requested: cross-request leak (security failure)"
 SANDBOX = Sandbox(writable=(Incident("inc-1", "ws-1"),), foreign=(Incident("inc-9", "ws-9"),))

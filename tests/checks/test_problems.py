@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from support.exchange_builders import DROP, FakeResponse, exchange, problem, response
+from support.failing_tables import Violation, assert_fails_exactly, params, text
 
 from conformance.checks import CheckContext, validation_errors_conformance
-
-from .builders import DROP, FakeResponse, exchange, problem, response
-from .failing import Violation, assert_fails_exactly, params, text
 
 OLD_ENVELOPE = {"error": {"code": "ValidationFailed", "message": "Invalid status"}}
 STATUS_EXPECTED = "400 (the HTTP status), as an integer or a numeric string"

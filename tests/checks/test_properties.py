@@ -7,6 +7,7 @@ from typing import Any
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from support.exchange_builders import FakeResponse, bulk, exchange, request, response, success_body
 
 from conformance.checks import (
     NO_BODY,
@@ -19,8 +20,6 @@ from conformance.checks import (
 )
 from conformance.checks.outcome_reading import id_key
 from conformance.sandbox import Incident, Sandbox, expected_outcomes
-
-from .builders import FakeResponse, bulk, exchange, request, response, success_body
 
 SANDBOX = Sandbox(
     writable=(Incident("inc-1", "ws-1"), Incident("inc-2", "ws-2")),

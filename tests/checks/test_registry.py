@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from support.exchange_builders import DROP, bulk, exchange, forbid, item, problem, response, success
 
 from conformance.checks import (
     CHECKS,
@@ -20,8 +21,6 @@ from conformance.checks import (
     judge,
 )
 from conformance.sandbox import Incident, Sandbox, expected_outcomes
-
-from .builders import DROP, bulk, exchange, forbid, item, problem, response, success
 
 # A 500 served as JSON, with an old-style error body, for a schema-violating request.
 BROKEN = exchange(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from support.exchange_builders import bulk, exchange, item, problem, success
+from support.failing_tables import Violation, assert_fails_exactly, params, text
 
 from conformance.checks import (
     CheckContext,
@@ -11,9 +13,6 @@ from conformance.checks import (
     authentication_conformance,
     iter_failures,
 )
-
-from .builders import bulk, exchange, item, problem, success
-from .failing import Violation, assert_fails_exactly, params, text
 
 C11_EXPECTED = "HTTP 400 with code VALIDATION_ERROR or BAD_REQUEST"
 BROKEN = Intent(body="invalid", violation_path="items[2].classification")

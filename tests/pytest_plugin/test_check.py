@@ -6,7 +6,7 @@ import json
 import pickle
 
 import pytest
-from checks.builders import (
+from support.exchange_builders import (
     TIMESTAMP,
     URL,
     FakeResponse,

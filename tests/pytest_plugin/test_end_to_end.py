@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support.pytest_process import run_pytest
 
 from conformance.basic_auth import basic_authorization
 from conformance.reference import FAULTS
-
-from .running import run_pytest
 
 pytestmark = [pytest.mark.socket, pytest.mark.slow]
 

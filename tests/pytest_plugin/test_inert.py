@@ -13,8 +13,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
-
-from .running import run_pytest
+from support.pytest_process import run_pytest
 
 PLAIN_TESTS = """
 import pytest

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from starlette.applications import Starlette
+from support.reference_requests import auth_of
 
 from conformance.reference import (
     Credentials,
@@ -14,8 +15,6 @@ from conformance.reference import (
     in_process_client,
     reference_state,
 )
-
-from .support import auth_of
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from support.reference_requests import PROBLEM, W1, W2, W3, post_bulk
 
 from conformance.basic_auth import basic_authorization
 from conformance.reference import Credentials, generate_credentials
@@ -17,8 +18,6 @@ from conformance.reference.accounts import (
     AuthFailure,
     authenticate,
 )
-
-from .support import PROBLEM, W1, W2, W3, post_bulk
 
 
 def test_generated_credentials_are_fresh_and_hide_their_secrets() -> None:

@@ -11,10 +11,9 @@ from typing import Any
 import httpx
 import pytest
 from starlette.applications import Starlette
+from support.reference_requests import auth_of, items, post_bulk
 
 from conformance.reference import create_app, in_process_client, reference_state
-
-from .support import auth_of, items, post_bulk
 
 # (field, value, the member a lenient binder makes of it): members are counted from 0 in the
 # spec's order, null left out.

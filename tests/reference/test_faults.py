@@ -17,13 +17,12 @@ from typing import Any
 
 import httpx
 import pytest
+from support.reference_requests import W1, W2, auth_of, items, post_bulk
 
 import conformance.reference as reference_package
 from conformance.basic_auth import basic_authorization
 from conformance.clauses import CLAUSES
 from conformance.reference import FAULTS, Credentials, create_app, in_process_client
-
-from .support import W1, W2, auth_of, items, post_bulk
 
 UNKNOWN = "cfct-00000000-0000-4000-8000-000000000000"
 INVALID = items("INC-1001", status="Bogus")

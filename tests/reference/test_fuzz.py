@@ -10,10 +10,9 @@ from urllib.parse import quote
 import httpx
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.reference_requests import PROBLEM, auth_of, post_bulk
 
 from conformance.reference import create_app, in_process_client
-
-from .support import PROBLEM, auth_of, post_bulk
 
 FIELDS = [
     "id",

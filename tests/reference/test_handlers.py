@@ -8,11 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
+from support.reference_requests import PROBLEM, auth_of, items, post_bulk
 
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.reference import MAX_BODY_BYTES, Credentials, create_app, in_process_client
-
-from .support import PROBLEM, auth_of, items, post_bulk
 
 
 def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:

@@ -17,11 +17,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.types import Message
+from support.reference_requests import auth_of, items, post_bulk
 
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.reference import ReferenceServer, create_app, in_process_client, reference_state
-
-from .support import auth_of, items, post_bulk
 
 HANG = "hang-on-array-body"
 ARRAY_BODY = b'[{"id": "INC-1001"}]'

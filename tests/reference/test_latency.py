@@ -9,12 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from support.reference_requests import auth_of, items, post_bulk
 
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.reference import ReferenceServer, create_app, reference_state
 from conformance.reference.latency import LatencyLayer
-
-from .support import auth_of, items, post_bulk
 
 SAFETY_TIMEOUT = 10.0
 

@@ -8,11 +8,10 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.reference_requests import W1, W2, W3, auth_of, items, post_bulk
 
 from conformance.reference import ReferenceState, create_app, in_process_client, reference_state
 from conformance.sandbox import expected_outcomes, reserved_id
-
-from .support import W1, W2, W3, auth_of, items, post_bulk
 
 UNKNOWN = "cfct-00000000-0000-4000-8000-000000000000"
 NOT_FOUND = "no incident with this id exists in a workspace visible to the caller"

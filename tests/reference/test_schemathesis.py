@@ -24,11 +24,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.reference_requests import auth_of
 
 from conformance.openapi import vendored_spec_path
 from conformance.reference import ReferenceServer
-
-from .support import auth_of
 
 pytestmark = [pytest.mark.socket, pytest.mark.slow]
 

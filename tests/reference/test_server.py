@@ -7,11 +7,10 @@ import time
 
 import httpx
 import pytest
+from support.reference_requests import auth_of, items
 
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.reference import ReferenceServer
-
-from .support import auth_of, items
 
 pytestmark = pytest.mark.socket
 

@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from support.reference_requests import W1, W3
+
 from conformance.reference import (
     Credentials,
     EnvNames,
@@ -17,8 +19,6 @@ from conformance.reference import (
     write_target_file,
 )
 from conformance.sandbox import Incident, Sandbox
-
-from .support import W1, W3
 
 
 @dataclass

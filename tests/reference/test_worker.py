@@ -8,12 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
+from support.reference_requests import PROBLEM, W1, W2, W3, auth_of, items, post_bulk
 
 from conformance.reference import READ_BACK_PATH, Credentials, ReferenceState
 from conformance.reference.store import seed_store
 from conformance.reference.worker import UpdateWorker
-
-from .support import PROBLEM, W1, W2, W3, auth_of, items, post_bulk
 
 
 def read_back(

@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
+from support.capture import Capture
 from support.faulty_proxy import FaultyProxy
-from test_runner import _Capture
 
 from conformance.reference import ReferenceServer, env_values, write_target_file
 from conformance.run.liveness import LIVENESS_CHECKS
@@ -30,7 +30,7 @@ def _run(
     text = target.read_text().replace(server.base_url, proxy.base_url)
     target.write_text(text.replace("[limits]", f"[limits]\n{limits}"))
     report = tmp_path / "report.json"
-    out = _Capture()
+    out = Capture()
     options = RunOptions(
         target=target, profile=profile, seed=4, max_examples=max_examples, report_json=report
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from support.alternative_server import AlternativeServer
+from support.capture import Capture
 
 from conformance.clauses import CLAUSES
 from conformance.cli import main
@@ -25,10 +26,6 @@ from conformance.reference.target_files import env_values
 from conformance.run.runner import RunOptions, execute
 
 pytestmark = pytest.mark.socket
-
-
-def _clean_lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if "sent (" not in line]
 
 
 def test_embedded_default_run_conforms_and_writes_every_report(
@@ -68,7 +65,7 @@ def test_embedded_default_run_conforms_and_writes_every_report(
 def test_every_reference_fault_is_caught_and_named(fault: str, tmp_path: Path) -> None:
     report_path = tmp_path / "report.json"
     options = RunOptions(profile="smoke", seed=11, max_examples=25, report_json=report_path)
-    out = _Capture()
+    out = Capture()
     # A short timeout without retries: each request a fault leaves unanswered costs one.
     embedded = embedded_reference((fault,), timeout_seconds=2.0, retries=0)
     assert execute(options, out=out, embedded=embedded) == 1, out.text
@@ -81,7 +78,7 @@ def test_an_independent_conforming_server_passes(tmp_path: Path) -> None:
     with AlternativeServer() as server:
         target = tmp_path / "alt.toml"
         target.write_text(server.target_toml())
-        out = _Capture()
+        out = Capture()
         options = RunOptions(target=target, profile="smoke", seed=5)
         assert execute(options, out=out, environ=server.environ()) == 0, out.text
 
@@ -241,7 +238,7 @@ def test_an_unknown_reference_fault_is_a_usage_error(capsys: pytest.CaptureFixtu
 def test_without_a_target_or_an_embedded_one_nothing_runs(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert execute(RunOptions(), out=_Capture()) == 2
+    assert execute(RunOptions(), out=Capture()) == 2
     assert capsys.readouterr().err == "cf-conformance run: no target: pass --target FILE\n"
 
 
@@ -260,27 +257,6 @@ def test_unknown_clause_in_only_is_a_usage_error(capsys: pytest.CaptureFixture[s
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-class _Capture:
-    """A text stream for ``execute(out=...)`` that is not a terminal."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-
-    def write(self, text: str) -> int:
-        self.parts.append(text)
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
-
-    @property
-    def text(self) -> str:
-        return "\n".join(_clean_lines("".join(self.parts)))
 
 
 def _target_file(tmp_path: Path, base_url: str, *, sandbox: bool = True) -> Path:

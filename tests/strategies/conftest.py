@@ -3,7 +3,7 @@
 from typing import Any
 
 import pytest
-from strategies_support import Validator, make_validator
+from support.schema_validators import Validator, make_validator
 
 from conformance.openapi import corrected_document
 from conformance.sandbox import Incident, Sandbox

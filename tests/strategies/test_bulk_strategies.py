@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
-from strategies_support import Validator
+from support.schema_validators import Validator
 
 from conformance.sandbox import Incident, Sandbox, is_reserved_id, unsafe_ids
 from strategies import (

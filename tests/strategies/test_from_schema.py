@@ -2,7 +2,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
-from strategies_support import Validator, make_validator
+from support.schema_validators import Validator, make_validator
 
 from conformance.openapi import corrected_document, load_document
 from strategies import NoInvalidValueError, from_schema, schema_node

@@ -3,7 +3,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis.errors import NoSuchExample
-from strategies_support import Validator
+from support.schema_validators import Validator
 
 from conformance.openapi import corrected_document, load_document
 from strategies import Violation, ViolationKind, invalid_examples

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from conformance.checks import CheckContext, Exchange, Intent, NotJson, Request
 from conformance.sandbox import Incident, Sandbox, expected_outcomes, reserved_id
-
-from .builders import (
+from support.exchange_builders import (
     AUTH,
     DROP,
     URL,
