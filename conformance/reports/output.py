@@ -10,7 +10,11 @@ from typing import TextIO
 from conformance.reports.console import render_table
 from conformance.reports.findings import Finding, Triage
 from conformance.reports.model import RunReport
-from conformance.reports.triage_sections import baseline_line, finding_sections
+from conformance.reports.triage_sections import (
+    baseline_line,
+    finding_sections,
+    no_longer_failing,
+)
 from conformance.reports.writers import write_json, write_junit, write_markdown
 
 __all__ = ["render_findings", "write_reports"]
@@ -57,22 +61,8 @@ def render_findings(report: RunReport) -> str:
         lines += ["", f"=== {section.heading} ({len(section.findings)})"]
         for finding in section.findings:
             lines += _finding_lines(finding, triage, full=section.status != "known")
-    lines += _listed(
-        "Fixed since the previous run",
-        [f"{past.summary}, fingerprint {past.fingerprint}" for past in triage.fixed],
-    )
-    lines += _listed(
-        "Not checked this run (neither fixed nor failing)",
-        [f"{past.summary}, fingerprint {past.fingerprint}" for past in triage.unchecked],
-    )
-    lines += _listed(
-        "Baseline entries not seen: possibly fixed",
-        [
-            f"{entry.name}, fingerprint {entry.fingerprint}: {entry.reason} ({entry.reference})"
-            for entry in triage.unseen
-        ],
-    )
-    lines += _listed("Expired baseline entries", [triage.expired_note(e) for e in triage.expired])
+    for heading, items in no_longer_failing(triage, str):
+        lines += ["", f"=== {heading} ({len(items)})", *(f"- {item}" for item in items)]
     return "\n".join(lines)
 
 
@@ -94,9 +84,3 @@ def _finding_lines(finding: Finding, triage: Triage, *, full: bool) -> list[str]
     if finding.baseline is not None:
         lines.append(baseline_line(finding.baseline, triage))
     return lines
-
-
-def _listed(heading: str, items: list[str]) -> list[str]:
-    if not items:
-        return []
-    return ["", f"=== {heading} ({len(items)})", *(f"- {item}" for item in items)]

@@ -7,12 +7,13 @@ its status in this order: new, still failing, flaky, known; then what is no long
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from conformance.reports.findings import BaselineEntry, Finding, FindingStatus, Triage
 from conformance.reports.model import RunReport
 
-__all__ = ["HEADINGS", "Section", "baseline_line", "finding_sections"]
+__all__ = ["HEADINGS", "Section", "baseline_line", "finding_sections", "no_longer_failing"]
 
 HEADINGS: dict[FindingStatus, str] = {
     "new": "New",
@@ -49,3 +50,36 @@ def baseline_line(entry: BaselineEntry, triage: Triage) -> str:
         else f"expires {entry.expires.isoformat()}"
     )
     return f"baseline {entry.name}: {entry.reason} ({entry.reference}), {state}"
+
+
+def no_longer_failing(
+    triage: Triage, fingerprint: Callable[[str], str]
+) -> list[tuple[str, list[str]]]:
+    """The closing lists, non-empty ones only: (heading, items). ``fingerprint`` formats a
+    fingerprint for the report at hand (plain on the console, as code in Markdown)."""
+    lists = [
+        (
+            "Fixed since the previous run",
+            [
+                f"{past.summary}, fingerprint {fingerprint(past.fingerprint)}"
+                for past in triage.fixed
+            ],
+        ),
+        (
+            "Not checked this run (neither fixed nor failing)",
+            [
+                f"{past.summary}, fingerprint {fingerprint(past.fingerprint)}"
+                for past in triage.unchecked
+            ],
+        ),
+        (
+            "Baseline entries not seen: possibly fixed",
+            [
+                f"{entry.name}, fingerprint {fingerprint(entry.fingerprint)}: {entry.reason} "
+                f"({entry.reference})"
+                for entry in triage.unseen
+            ],
+        ),
+        ("Expired baseline entries", [triage.expired_note(e) for e in triage.expired]),
+    ]
+    return [(heading, items) for heading, items in lists if items]

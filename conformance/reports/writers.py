@@ -9,7 +9,11 @@ from typing import Any
 
 from conformance.reports.findings import Finding, Triage
 from conformance.reports.model import RunReport
-from conformance.reports.triage_sections import baseline_line, finding_sections
+from conformance.reports.triage_sections import (
+    baseline_line,
+    finding_sections,
+    no_longer_failing,
+)
 
 __all__ = ["render_markdown", "write_json", "write_junit", "write_markdown"]
 
@@ -65,22 +69,8 @@ def render_markdown(report: RunReport) -> str:
         for finding in section.findings:
             index += 1
             lines += _finding_lines(index, finding, triage)
-    lines += _listed(
-        "Fixed since the previous run",
-        [f"`{past.fingerprint}` {past.summary}" for past in triage.fixed],
-    )
-    lines += _listed(
-        "Not checked this run (neither fixed nor failing)",
-        [f"`{past.fingerprint}` {past.summary}" for past in triage.unchecked],
-    )
-    lines += _listed(
-        "Baseline entries not seen: possibly fixed",
-        [
-            f"{entry.name} `{entry.fingerprint}`: {entry.reason} ({entry.reference})"
-            for entry in triage.unseen
-        ],
-    )
-    lines += _listed("Expired baseline entries", [triage.expired_note(e) for e in triage.expired])
+    for heading, items in no_longer_failing(triage, lambda value: f"`{value}`"):
+        lines += ["", f"### {heading} ({len(items)})", "", *(f"- {item}" for item in items)]
     if report.notes:
         lines += ["", "Notes:", *(f"- {note}" for note in report.notes)]
     lines += [
@@ -137,12 +127,6 @@ def _known_table(findings: list[Finding], triage: Triage) -> list[str]:
             f"{entry.expires.isoformat()} |"
         )
     return lines
-
-
-def _listed(heading: str, items: list[str]) -> list[str]:
-    if not items:
-        return []
-    return ["", f"### {heading} ({len(items)})", "", *(f"- {item}" for item in items)]
 
 
 def _response_lines(response: dict[str, Any]) -> list[str]:

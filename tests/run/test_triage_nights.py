@@ -182,7 +182,9 @@ def test_still_failing_then_fixed(tmp_path: Path) -> None:
     assert _counts(night3)["fixed"] == len(night2.fingerprints())
     assert f"\n=== Fixed since the previous run ({len(fixed)})\n" in night3.out
     assert f"### Fixed since the previous run ({len(fixed)})" in night3.markdown
-    assert f"- `{fixed[0]['fingerprint']}` [{fixed[0]['clause']}] " in night3.markdown
+    line = next(x for x in night3.markdown.splitlines() if fixed[0]["fingerprint"] in x)
+    assert line.startswith(f"- [{fixed[0]['clause']}] ")
+    assert line.endswith(f", fingerprint `{fixed[0]['fingerprint']}`")
 
 
 # -- flakiness --------------------------------------------------------------------------------
