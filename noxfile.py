@@ -20,11 +20,15 @@ def tests(session: nox.Session) -> None:
     """Run the unit and integration tests with branch coverage."""
     # A regular (non-editable) install: the tests then prove the wheel carries the spec.
     session.install(".", *_groups("test"))
+    # One worker per core: most of the time goes to tests that wait on a local server or a
+    # subprocess. ``nox -s tests -- -n 0`` runs them in one process.
     session.run(
         "pytest",
         "--cov",
         "--cov-branch",
         "--cov-report=term",
+        "-n",
+        "auto",
         *session.posargs,
     )
 
