@@ -132,7 +132,8 @@ def test_s6_status_stays_int32_and_never_a_float(problem: dict[str, Any]) -> Non
 @pytest.mark.parametrize(
     ("branch", "predicate"),
     [
-        pytest.param("integer", lambda s: type(s) is int and s > 2**30, id="large-int"),
+        # Beyond a 16-bit range: the integer branch is not stuck on small values.
+        pytest.param("integer", lambda s: type(s) is int and s > 2**16, id="large-int"),
         pytest.param(
             "string", lambda s: isinstance(s, str) and s.startswith("-"), id="negative-string"
         ),
