@@ -19,9 +19,12 @@ lenient binder turns ``123`` into the id ``"123"``. An object is searched for id
 its own.
 
 A body that is not strict JSON is read as JSON5 (comments, trailing commas, single quotes,
-unquoted names), since lenient servers accept those. A body that cannot be read even so is
-scanned for quoted strings: each one that is not a member name, and does not follow a member
-name the request schema gives to something other than an id, must be an allowed id.
+unquoted names), since lenient servers accept those. Those four deviations are first rewritten
+as strict JSON for the quick reader, since the JSON5 reader takes a tenth of a second on a
+long body; whatever the rewrite does not cover is left to the JSON5 reader. A body that
+cannot be read even so is scanned for quoted strings: each one that is not a member name, and
+does not follow a member name the request schema gives to something other than an id, must
+be an allowed id.
 """
 
 from __future__ import annotations
@@ -103,9 +106,69 @@ def _read(content: bytes, text: str) -> Any:
     except (ValueError, UnicodeDecodeError):
         pass
     try:
+        return json.loads(_as_strict_json(text), object_pairs_hook=_Members)
+    except (ValueError, RecursionError):
+        pass
+    try:
         return json5.loads(text, object_pairs_hook=_Members)
     except (ValueError, RecursionError):
         return _UNREADABLE
+
+
+_JSON5_TOKEN = re.compile(
+    r"""
+      (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
+    | (?P<comment>//[^\n\r\u2028\u2029]*|/\*.*?\*/)
+    | (?P<name>[A-Za-z_$][A-Za-z0-9_$]*)
+    | (?P<space>[ \t\n\r]+)
+    | (?P<other>.)
+    """,
+    re.S | re.X,
+)
+_OPENERS = frozenset("{[,:")
+
+
+def _as_strict_json(text: str) -> str:
+    """The usual JSON5 deviations rewritten as strict JSON, for the quick ``json`` reader.
+
+    Comments go, single-quoted strings and unquoted member names get double quotes, and a
+    trailing comma after a value goes. Everything else is left as it is, so whatever strict
+    JSON does not accept (JSON5-only escapes or numbers, other whitespace, a stray comma)
+    still fails to parse, and the JSON5 reader decides: where this text parses, it reads as
+    the JSON5 reader reads the original, only some hundred times quicker on a long body.
+    """
+    tokens = [(m.lastgroup, m.group()) for m in _JSON5_TOKEN.finditer(text)]
+    significant = [i for i, (kind, _) in enumerate(tokens) if kind not in ("space", "comment")]
+    position = {index: rank for rank, index in enumerate(significant)}
+    out = []
+    for index, (kind, token) in enumerate(tokens):
+        if kind == "comment":
+            out.append(" ")
+            continue
+        before = after = ""
+        rank = position.get(index)
+        if rank is not None:
+            before = tokens[significant[rank - 1]][1] if rank else ""
+            after = tokens[significant[rank + 1]][1] if rank + 1 < len(significant) else ""
+        if kind == "string" and token[0] == "'":
+            out.append(_double_quoted(token[1:-1]))
+        elif kind == "name" and after == ":":
+            out.append(f'"{token}"')
+        elif token == "," and after in ("}", "]") and before not in _OPENERS:
+            continue
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def _double_quoted(inner: str) -> str:
+    """A single-quoted JSON5 string's content, double-quoted; other escapes are kept as they are."""
+    parts = re.split(r"(\\.)", inner, flags=re.S)
+    converted = (
+        ("'" if part == "\\'" else part) if part.startswith("\\") else part.replace('"', '\\"')
+        for part in parts
+    )
+    return '"' + "".join(converted) + '"'
 
 
 def _id_values(value: Any, *, top: bool = False) -> Iterator[Any]:

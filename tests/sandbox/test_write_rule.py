@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
+import json5
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conformance.sandbox import (
     Incident,
@@ -14,7 +17,9 @@ from conformance.sandbox import (
     check_write_rule,
     reserved_id,
     unsafe_ids,
+    write_rule,
 )
+from strategies.lenient_text import DEVIATIONS, render_lenient
 
 SANDBOX = Sandbox(writable=(Incident("INC-1001", "w1"),), foreign=(Incident("INC-2001", "w3"),))
 RESERVED = "cfct-3f2504e0-4f89-41d3-9a0c-0305e82c3301"
@@ -135,3 +140,101 @@ def test_bodies_are_read_as_leniently_as_a_server_might(content: bytes) -> None:
 )
 def test_bodies_without_refused_ids_pass(content: bytes | None) -> None:
     assert list(unsafe_ids(SANDBOX, content)) == []
+
+
+# -- the quick reading of a body that is not strict JSON ------------------------------------------
+
+_NAMES = st.sampled_from(
+    ["id", "ID", " id ", "items", "comment", "status", "a b", "it's", 'q"', "x"]
+)
+_STRINGS = st.one_of(
+    st.sampled_from(["INC-1001", "INC-7", RESERVED, "", "//", "/* x */", "a'b", 'a"b', "\\", "\n"]),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=8),
+)
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _STRINGS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_NAMES, inner, max_size=3),
+    max_leaves=8,
+)
+_SOUP = st.lists(
+    st.sampled_from(
+        [
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            " ",
+            "\n",
+            "'id'",
+            '"id"',
+            "id",
+            "'INC-7'",
+            '"x"',
+            "1",
+            "0x1F",
+            ".5",
+            "+1",
+            "Infinity",
+            "NaN",
+            "null",
+            "true",
+            "// c\n",
+            "/* c */",
+            "\\",
+            "'a\\'b'",
+            '"\\x41"',
+            "\u00a0",
+            "\u2028",
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+def _read_as_json5(text: str) -> object:
+    try:
+        return repr(json5.loads(text, object_pairs_hook=write_rule._Members))
+    except (ValueError, RecursionError):
+        return "unreadable"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.builds(render_lenient, _VALUES, st.sampled_from(DEVIATIONS)).filter(bool),
+        _SOUP,
+    )
+)
+def test_the_quick_reading_of_lenient_text_agrees_with_the_json5_reader(text: str) -> None:
+    try:
+        quick = json.loads(write_rule._as_strict_json(text), object_pairs_hook=write_rule._Members)
+    except (ValueError, RecursionError):
+        return  # left to the JSON5 reader
+    assert repr(quick) == _read_as_json5(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "quick"),
+    [
+        pytest.param("{'id': 'a\"b', \"x\": 'it\\'s',}", True, id="quotes-and-trailing-comma"),
+        pytest.param("{id: 1, ID: 2} // done", True, id="unquoted-names-and-comment"),
+        pytest.param(
+            "{'a': '// not a comment /* nor this */'}", True, id="comment-marks-in-a-string"
+        ),
+        pytest.param("{,}", False, id="a-comma-with-nothing-before-it"),
+        pytest.param("[1,,]", False, id="two-trailing-commas"),
+        pytest.param("{'a': '\\x41'}", False, id="a-json5-only-escape"),
+        pytest.param("{a: 0x1F}", False, id="a-hex-number"),
+        pytest.param("{\u00a0'a': 1}", False, id="other-whitespace"),
+    ],
+)
+def test_what_the_quick_reading_leaves_to_the_json5_reader(text: str, quick: bool) -> None:
+    try:
+        json.loads(write_rule._as_strict_json(text))
+    except ValueError:
+        read_quickly = False
+    else:
+        read_quickly = True
+    assert read_quickly is quick
