@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.clauses import CLAUSES
+from conformance.concurrency import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from conformance.exit_codes import ExitCode
 
 __all__ = ["register"]
@@ -53,6 +54,13 @@ def _date(value: str) -> datetime.date:
         ) from None
 
 
+def _concurrency(value: str) -> int:
+    number = int(value)
+    if not 1 <= number <= MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_CONCURRENCY}, got {number}")
+    return number
+
+
 def register(commands: Any) -> None:
     run = commands.add_parser(
         "run",
@@ -75,6 +83,15 @@ def register(commands: Any) -> None:
     run.add_argument("--seed", type=int, help="seed for a reproducible run (default: random)")
     run.add_argument(
         "--max-examples", type=_positive, metavar="N", help="cap every generated phase at N"
+    )
+    run.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        metavar="N",
+        help=(
+            "requests in flight at once (default: limits.concurrency from the target file, "
+            f"else {DEFAULT_CONCURRENCY}); requests_per_second still caps the rate"
+        ),
     )
     run.add_argument("--junit-xml", type=Path, metavar="PATH", help="write a JUnit XML report")
     run.add_argument("--report-json", type=Path, metavar="PATH", help="write a JSON report")
@@ -158,6 +175,7 @@ def _handle(args: argparse.Namespace) -> int:
         write_baseline=args.write_baseline,
         expires=args.expires,
         previous=args.previous,
+        concurrency=args.concurrency,
     )
     if args.target is not None:
         return execute(options)

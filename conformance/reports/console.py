@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import TextIO
 
@@ -17,7 +18,8 @@ class Progress:
     """Phase-by-phase progress lines; on a terminal, one line updated in place.
 
     CI logs get a line at every fifth of the planned count instead, so they stay readable.
-    The count is of requests sent: shrinking a failure sends more than were planned.
+    The count is of requests sent: shrinking a failure sends more than were planned. Requests
+    sent from several threads at once advance it one at a time.
     """
 
     def __init__(self, stream: TextIO | None = None, *, quiet: bool = False) -> None:
@@ -30,6 +32,7 @@ class Progress:
         self._failures = 0
         self._started = 0.0
         self._next_report = 0
+        self._lock = threading.Lock()
 
     def line(self, text: str) -> None:
         if not self._quiet:
@@ -42,18 +45,20 @@ class Progress:
         self.line(f"[{phase}] starting: {total} planned")
 
     def advance(self, *, failures: int = 0) -> None:
-        self._done += 1
-        self._failures += failures
-        if self._quiet:
-            return
-        status = (
-            f"[{self._phase}] {self._done} sent ({self._total} planned), {self._failures} failing"
-        )
-        if self._tty:
-            print(f"\r{status}", end="", file=self._stream, flush=True)
-        elif self._done >= self._next_report:
-            self._next_report += max(self._total // 5, 1)
-            self.line(status)
+        with self._lock:
+            self._done += 1
+            self._failures += failures
+            if self._quiet:
+                return
+            status = (
+                f"[{self._phase}] {self._done} sent ({self._total} planned), "
+                f"{self._failures} failing"
+            )
+            if self._tty:
+                print(f"\r{status}", end="", file=self._stream, flush=True)
+            elif self._done >= self._next_report:
+                self._next_report += max(self._total // 5, 1)
+                self.line(status)
 
     def finish(self, summary: str = "") -> None:
         if self._tty and not self._quiet:
@@ -78,7 +83,8 @@ def render_table(report: RunReport) -> str:
         )
     lines += [
         "",
-        f"target {report.target} ({report.base_url}), profile {report.profile}, seed {report.seed}",
+        f"target {report.target} ({report.base_url}), profile {report.profile}, "
+        f"seed {report.seed}, concurrency {report.concurrency}",
         f"{report.requests} requests (429 retries {report.retried_429}, network retries "
         f"{report.retried_network}) in {report.duration_seconds:.1f} s: {report.verdict}",
     ]

@@ -31,6 +31,8 @@ class RunReport:
     base_url: str
     profile: str
     seed: int
+    concurrency: int = 1
+    """Requests in flight at once; with the seed, it fixes the requests a run sends."""
     clauses: list[ClauseResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     """One per fingerprint, in the order they were first seen."""
@@ -84,6 +86,7 @@ class RunReport:
             "base_url": self.base_url,
             "profile": self.profile,
             "seed": self.seed,
+            "concurrency": self.concurrency,
             "passed": self.passed,
             "aborted": self.aborted,
             "clauses": [asdict(clause) for clause in self.clauses],

@@ -44,7 +44,8 @@ def render_markdown(report: RunReport) -> str:
         f"**Triage:** {triage.counts_line(report.findings)}",
         "",
         f"- base URL: `{report.base_url}`",
-        f"- profile: `{report.profile}`, seed: `{report.seed}`",
+        f"- profile: `{report.profile}`, seed: `{report.seed}`, "
+        f"concurrency: `{report.concurrency}`",
         f"- requests: {report.requests} (429 retries: {report.retried_429}, "
         f"network retries: {report.retried_network}), {report.duration_seconds:.1f} s",
     ]
@@ -77,7 +78,10 @@ def render_markdown(report: RunReport) -> str:
         "",
         f"Re-run with `{report.rerun}`."
         if report.rerun
-        else f"Re-run with `cf-conformance run --profile {report.profile} --seed {report.seed}`.",
+        else (
+            f"Re-run with `cf-conformance run --profile {report.profile} --seed {report.seed} "
+            f"--concurrency {report.concurrency}`."
+        ),
         "",
     ]
     return "\n".join(lines)
@@ -207,7 +211,11 @@ def _clause_suite(report: RunReport) -> ET.Element:
         f"contraforce-conformance.{report.target}", cases, seconds=report.duration_seconds
     )
     properties = ET.SubElement(suite, "properties")
-    for name, value in (("profile", report.profile), ("seed", str(report.seed))):
+    for name, value in (
+        ("profile", report.profile),
+        ("seed", str(report.seed)),
+        ("concurrency", str(report.concurrency)),
+    ):
         ET.SubElement(properties, "property", name=name, value=value)
     suite.extend(cases)
     return suite

@@ -3,11 +3,17 @@
 Every request of a run goes through ``TargetClient.send``, so the write rule, the write
 budget, the rate limit, ``Retry-After`` handling and the request counts hold for probes,
 properties and fuzzing alike.
+
+``send`` may be called from several threads at once. At most ``limits.concurrency`` requests
+are in flight; the rate limit, a ``Retry-After`` pause and the write budget are shared by all
+of them, so they hold exactly as in a sequential run: one thread at a time takes the next
+slot, and a 429 holds back every request of the run, not only the one it answered.
 """
 
 from __future__ import annotations
 
 import email.utils
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -86,7 +92,7 @@ class ClientStats:
 
 
 class TargetClient:
-    """Sends planned requests to the target with one reused ``httpx.Client``."""
+    """Sends planned requests to the target with one reused ``httpx.Client``; thread-safe."""
 
     def __init__(
         self,
@@ -99,17 +105,27 @@ class TargetClient:
     ) -> None:
         self.target = target
         self.stats = ClientStats()
+        self.concurrency = target.limits.concurrency
         self._max_writes = max_write_requests
         self._sleep, self._clock = sleep, clock
         rps = target.limits.requests_per_second
         self._interval = 1.0 / rps if rps else 0.0
         self._next_slot = 0.0
+        self._not_before = 0.0
+        """Set by a 429: no request of the run leaves before this time (client clock)."""
+        self._in_flight = threading.BoundedSemaphore(self.concurrency)
+        self._counting = threading.Lock()
+        # Held while a request waits for its slot, so slots go out one at a time, in order.
+        self._pacing = threading.Lock()
         self._http = httpx.Client(
             base_url=target.base_url,
             timeout=target.limits.timeout_seconds,
             transport=transport,
             follow_redirects=False,
             headers={"User-Agent": "contraforce-conformance"},
+            limits=httpx.Limits(
+                max_connections=self.concurrency, max_keepalive_connections=self.concurrency
+            ),
         )
 
     def close(self) -> None:
@@ -128,20 +144,29 @@ class TargetClient:
     def send(self, planned: PlannedRequest) -> httpx.Response:
         check_write_rule(self.target.sandbox, planned.content)
         if planned.is_write:
+            self._spend_write()
+        request = self._http.build_request(
+            planned.method, planned.path, headers=dict(planned.headers), content=planned.content
+        )
+        with self._in_flight:
+            return self._send(request)
+
+    def _spend_write(self) -> None:
+        with self._counting:
             if self._max_writes is not None and self.stats.writes >= self._max_writes:
                 raise WriteBudgetExceeded(
                     f"write budget of {self._max_writes} requests used up "
                     "(raise limits.max_write_requests to allow more)"
                 )
             self.stats.writes += 1
-        request = self._http.build_request(
-            planned.method, planned.path, headers=dict(planned.headers), content=planned.content
-        )
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
         network_failures = 0
         throttled = 0
         while True:
             self._wait_for_slot()
-            self.stats.requests += 1
+            with self._counting:
+                self.stats.requests += 1
             try:
                 response = self._http.send(request)
                 response.read()
@@ -150,19 +175,19 @@ class TargetClient:
                 if network_failures > self.target.limits.retries:
                     url = str(request.url)
                     raise NoAnswer(self.target.base_url, url, network_failures, exc) from None
-                self.stats.retried_network += 1
+                with self._counting:
+                    self.stats.retried_network += 1
                 self._sleep(min(0.5 * 2 ** (network_failures - 1), 8.0))
                 continue
             if response.status_code == 429:
                 if throttled == MAX_429_RETRIES:
                     # A 429 is the target protecting itself, not an answer to judge.
-                    self.stats.given_up_429 += 1
+                    with self._counting:
+                        self.stats.given_up_429 += 1
                     raise StillThrottled(f"still 429 after {throttled} retries")
                 throttled += 1
-                self.stats.retried_429 += 1
                 delay = retry_after_seconds(response.headers.get("Retry-After"), self._now_http())
-                self.stats.throttled_seconds += delay
-                self._sleep(delay)
+                self._hold_back(delay)
                 continue
             return response
 
@@ -170,14 +195,24 @@ class TargetClient:
         """Wait on the client's clock (a fake one in tests)."""
         self._sleep(seconds)
 
+    def _hold_back(self, delay: float) -> None:
+        """After a 429: no request of the run leaves for ``delay`` seconds."""
+        until = self._clock() + delay
+        with self._counting:
+            self.stats.retried_429 += 1
+            self.stats.throttled_seconds += delay
+        with self._pacing:
+            self._not_before = max(self._not_before, until)
+
     def _wait_for_slot(self) -> None:
-        if not self._interval:
-            return
-        now = self._clock()
-        if self._next_slot > now:
-            self._sleep(self._next_slot - now)
-            now = self._next_slot
-        self._next_slot = now + self._interval
+        with self._pacing:
+            now = self._clock()
+            start = max(self._next_slot, self._not_before)
+            if start > now:
+                self._sleep(start - now)
+                now = max(self._clock(), start)
+            if self._interval:
+                self._next_slot = now + self._interval
 
     @staticmethod
     def _now_http() -> float:

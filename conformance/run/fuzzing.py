@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import schemathesis
@@ -34,9 +36,10 @@ from conformance.openapi.schemas import component_validator
 from conformance.run.client import PlannedRequest
 from conformance.run.phases import PhaseContext
 from conformance.run.properties import run_property
+from conformance.run.target import Target
 from conformance.sandbox import Sandbox, expected_outcomes, reserved_id
 
-__all__ = ["SCHEMATHESIS_CHECKS", "run_fuzzing"]
+__all__ = ["SCHEMATHESIS_CHECKS", "Fuzzing", "prepare_fuzzing", "run_fuzzing"]
 
 SCHEMATHESIS_CHECKS = (
     "not_a_server_error",
@@ -57,22 +60,41 @@ _ID_NAMESPACE = uuid.UUID("6b1d3f4e-51a4-4c8e-9d1b-0c6f3c1f7a11")
 _HEADERS_DROPPED = {"user-agent", "accept-encoding", "connection"}
 
 
-def run_fuzzing(context: PhaseContext, *, examples: int) -> None:
+MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+
+
+@dataclass(frozen=True)
+class Fuzzing:
+    """What the phase needs from schemathesis, loaded once: a strategy per mode, the checks."""
+
+    strategies: Mapping[GenerationMode, Any]
+    checks: list[Any]
+
+
+def prepare_fuzzing(target: Target) -> Fuzzing:
+    """Load the corrected document into schemathesis (a second or so of CPU)."""
+    schema = schemathesis.openapi.from_dict(corrected_document())
+    schema.config.update(base_url=target.base_url)
+    operation = schema[BULK_UPDATE_PATH]["POST"]
+    strategies = {mode: operation.as_strategy(generation_mode=mode) for mode in MODES}
+    return Fuzzing(strategies, _schemathesis_checks())
+
+
+def run_fuzzing(context: PhaseContext, *, examples: int, prepared: Fuzzing | None = None) -> None:
     if examples <= 0:
         context.skipped.append(("fuzz", "the profile runs no schemathesis examples"))
         return
-    schema = schemathesis.openapi.from_dict(corrected_document())
-    schema.config.update(base_url=context.client.target.base_url)
-    operation = schema[BULK_UPDATE_PATH]["POST"]
-    checks = _schemathesis_checks()
-    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+    fuzzing = prepared or prepare_fuzzing(context.client.target)
+    for mode in MODES:
         run_property(
             context,
             f"fuzz ({mode.value})",
-            operation.as_strategy(generation_mode=mode),
+            fuzzing.strategies[mode],
             lambda case: [_plan(case, context)],
             max_examples=examples,
-            extra_checks=lambda case, exchange: _run_schemathesis_checks(case, exchange, checks),
+            extra_checks=lambda case, exchange: _run_schemathesis_checks(
+                case, exchange, fuzzing.checks
+            ),
         )
 
 

@@ -14,9 +14,15 @@ liveness check: one POST to the operation's own path, without credentials and wi
 
 It goes through the run's ``TargetClient``, with the target's timeout, retries, rate limit
 and clock; it is counted among the run's requests and, being a POST, against the write budget.
+
+With several requests in flight, several may go unanswered at once. Their confirmations take
+turns, so the target is asked one liveness check at a time; once it is found gone, every
+confirmation still waiting ends the same way at once, instead of asking again.
 """
 
 from __future__ import annotations
+
+import threading
 
 import httpx
 
@@ -49,6 +55,9 @@ class Liveness:
     def __init__(self, client: TargetClient) -> None:
         self._client = client
         self._host = httpx.URL(client.target.base_url).host
+        self._turn = threading.Lock()
+        self._gone = ""
+        """Why the target counts as gone; empty while it answers."""
 
     def silence(self) -> NoAnswer | None:
         """Send one liveness check: ``None`` when anything answered, else what went wrong."""
@@ -71,18 +80,22 @@ class Liveness:
 
         Raises ``TargetUnreachable`` once ``LIVENESS_CHECKS`` checks in a row got no answer.
         """
-        cause = ""
-        for check in range(LIVENESS_CHECKS):
-            if check:
-                self._client.pause(LIVENESS_PAUSE_SECONDS)
-            silence = self.silence()
-            if silence is None:
-                return
-            cause = silence.cause
-        raise TargetUnreachable(
-            f"{self._host} is unreachable: a request went unanswered, then "
-            f"{LIVENESS_CHECKS} liveness checks in a row did too ({cause})"
-        )
+        with self._turn:
+            if self._gone:
+                raise TargetUnreachable(self._gone)
+            cause = ""
+            for check in range(LIVENESS_CHECKS):
+                if check:
+                    self._client.pause(LIVENESS_PAUSE_SECONDS)
+                silence = self.silence()
+                if silence is None:
+                    return
+                cause = silence.cause
+            self._gone = (
+                f"{self._host} is unreachable: a request went unanswered, then "
+                f"{LIVENESS_CHECKS} liveness checks in a row did too ({cause})"
+            )
+            raise TargetUnreachable(self._gone)
 
 
 def unanswered_failure(

@@ -1,17 +1,23 @@
 """What every phase shares: send a planned request, build the exchange, run the checks.
 
 Probes, properties and fuzzing differ only in where their requests come from; they all send
-through ``PhaseContext.exchange`` so that the client's safety rules, the recorder's tally
-and the handling of unanswered requests (C22) apply to each request of the run.
+through ``PhaseContext.send`` (or ``exchange``) so that the client's safety rules, the
+recorder's tally and the handling of unanswered requests (C22) apply to each request of the
+run.
+
+Requests of a phase may be in flight side by side (``run.concurrency``). Counting is safe from
+any thread, but the findings are recorded in the order the phase planned its requests, not
+in the order the answers came back, so a report lists them the same way every time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from conformance.checks import Exchange, Intent, Request
+from conformance.checks import ConformanceFailure, Exchange, Intent, Request
 from conformance.reports import Progress
 from conformance.run.client import NoAnswer, PlannedRequest, StillThrottled, TargetClient
+from conformance.run.concurrency import Workers
 from conformance.run.liveness import Liveness, unanswered_failure
 from conformance.run.probes import Probe
 from conformance.run.recorder import Recorder
@@ -22,8 +28,14 @@ __all__ = ["PhaseContext", "Unanswered", "run_probes"]
 class Unanswered(Exception):
     """The request got no answer while the target answers others.
 
-    It is already recorded as a C22 finding; the phase moves on to its next request.
+    ``failure`` is its C22 finding and ``request`` the request as sent; ``exchange`` has
+    already recorded them, ``send`` leaves that to the caller. The phase moves on to its next
+    request.
     """
+
+    def __init__(self, failure: ConformanceFailure, request: Request) -> None:
+        super().__init__(str(failure))
+        self.failure, self.request = failure, request
 
 
 @dataclass
@@ -36,9 +48,15 @@ class PhaseContext:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(clause, reason) pairs for clauses a phase could not exercise."""
     liveness: Liveness = field(init=False)
+    workers: Workers = field(init=False, default_factory=Workers)
+    """The run's threads, kept from one phase to the next (``conformance.run.concurrency``)."""
 
     def __post_init__(self) -> None:
         self.liveness = Liveness(self.client)
+
+    @property
+    def concurrency(self) -> int:
+        return self.client.concurrency
 
     def exchange(self, planned: PlannedRequest, intent: Intent, *, phase: str) -> Exchange:
         """Send ``planned`` and pair the answer with the request as sent.
@@ -47,33 +65,63 @@ class PhaseContext:
         and ``TargetUnreachable`` when the liveness checks say the target is gone.
         """
         try:
+            return self.send(planned, intent)
+        except Unanswered as silence:
+            self.recorder.unanswered(silence.failure, silence.request, phase=phase)
+            raise
+
+    def send(self, planned: PlannedRequest, intent: Intent) -> Exchange:
+        """``exchange`` without recording: an ``Unanswered`` is the caller's to record."""
+        try:
             response = self.client.send(planned)
         except NoAnswer as silence:
             self.liveness.confirm()
             request = Request.from_content(
                 planned.method, silence.url, dict(planned.headers), planned.content
             )
-            failure = unanswered_failure(planned, silence, self.client)
-            self.recorder.unanswered(failure, request, phase=phase)
-            raise Unanswered(str(failure)) from None
+            raise Unanswered(unanswered_failure(planned, silence, self.client), request) from None
         request = Request.from_content(
             planned.method, str(response.request.url), dict(planned.headers), planned.content
         )
         return Exchange(request, response, intent)
 
 
+ProbeOutcome = tuple[Exchange, list[ConformanceFailure]] | Unanswered | None
+"""A judged answer, a request left unanswered, or nothing to judge (still throttled)."""
+
+
 def run_probes(context: PhaseContext, probes: list[Probe]) -> None:
+    """Send the probes, ``concurrency`` at a time; record their findings in probe order."""
     context.progress.start("probes", len(probes))
-    for probe in probes:
-        phase = f"probe: {probe.name}"
-        try:
-            exchange = context.exchange(probe.request, probe.intent, phase=phase)
-        except StillThrottled:
-            context.progress.advance()
-            continue
-        except Unanswered:
-            context.progress.advance(failures=1)
-            continue
-        failures = context.recorder.check(exchange, phase=phase)
-        context.progress.advance(failures=len(failures))
-    context.progress.finish()
+    outcomes: list[ProbeOutcome] = [None] * len(probes)
+
+    def send(index: int) -> None:
+        outcomes[index] = _probe(context, probes[index])
+
+    try:
+        context.workers.run(send, len(probes), threads=context.concurrency)
+    finally:
+        # Also when the target went away: what was judged before that is reported.
+        for probe, outcome in zip(probes, outcomes, strict=True):
+            phase = f"probe: {probe.name}"
+            if isinstance(outcome, Unanswered):
+                context.recorder.unanswered(outcome.failure, outcome.request, phase=phase)
+            elif outcome is not None:
+                exchange, failures = outcome
+                for failure in failures:
+                    context.recorder.add(failure, exchange, phase=phase)
+        context.progress.finish()
+
+
+def _probe(context: PhaseContext, probe: Probe) -> ProbeOutcome:
+    try:
+        exchange = context.send(probe.request, probe.intent)
+    except StillThrottled:
+        context.progress.advance()
+        return None
+    except Unanswered as silence:
+        context.progress.advance(failures=1)
+        return silence
+    failures = context.recorder.evaluate(exchange)
+    context.progress.advance(failures=len(failures))
+    return exchange, failures

@@ -4,15 +4,22 @@ A failing example is shrunk before it is reported, so the report shows the small
 that still breaks the clause. With ``--hypothesis-db`` the failing examples of earlier runs are
 replayed first, so a failure found last night is tried again tonight before anything new.
 
-An example whose request gets no answer is recorded at once as a C22 finding and discarded
-from the property, never shrunk: each shrinking step would wait out a full timeout.
+An example whose request gets no answer is a C22 finding, recorded when the property is over,
+and is discarded from the property, never shrunk: each shrinking step would wait out a full
+timeout.
+
+Each property runs as several independent Hypothesis runs side by side (``run_property``);
+the requests of one example, such as the requests of one leak sequence, still go out one
+after the other, in order, from the run that drew it.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import unittest
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import hypothesis
 from hypothesis import HealthCheck, Phase
@@ -23,6 +30,7 @@ import strategies
 from conformance.checks import BodyIntent, ConformanceFailure, Exchange, Intent
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.run.client import PlannedRequest, StillThrottled
+from conformance.run.concurrency import ONE_AT_A_TIME, Share, share_out
 from conformance.run.findings import ReplayPlan
 from conformance.run.phases import PhaseContext, Unanswered
 from conformance.run.profiles import Profile
@@ -115,88 +123,265 @@ def run_property(
     max_examples: int,
     extra_checks: Callable[[T, Exchange], list[ConformanceFailure]] | None = None,
 ) -> None:
-    """Run one property; record the shrunk failure, if any, under ``phase = name``.
+    """Run one property; record the shrunk failures, if any, under ``phase = name``.
+
+    The examples are shared out among independent Hypothesis runs in threads (see
+    ``conformance.run.concurrency``). A run that finds a failure shrinks it once no other
+    run is generating and every run before it has finished (``_Phase``), so shrinking goes one
+    failure at a time, in run order, and a failure an earlier run already shrank is not
+    shrunk (nor reported) again. What the runs found is recorded once all have finished, in
+    run order.
 
     ``extra_checks`` adds judgements beyond the clause checks (the fuzzing phase runs
     schemathesis's own checks through it).
     """
     if max_examples <= 0:
         return
-    last_failure: list[tuple[Exchange, list[ConformanceFailure], ReplayPlan]] = []
-    progress = context.progress
-    phase = f"property: {name}"
-    sent = unanswered = 0
-    progress.start(name, max_examples)
+    runs: list[_Run[T]] = []
+    context.progress.start(name, max_examples)
+    try:
+        if context.database_dir is not None:
+            # Earlier failures first, alone: when one still fails, it is the property's result.
+            replay = Share(0, max(2, -(-max_examples // 10)), context.seed)
+            runs.append(_Run(_Phase(context, name, 1), replay, plan, extra_checks, REPLAY))
+            runs[0].run(strategy)
+            if runs[0].failure is not None:
+                return
+        shares = share_out(name, max_examples, seed=context.seed, concurrency=context.concurrency)
+        phase = _Phase(context, name, len(shares))
+        generated = [_Run(phase, share, plan, extra_checks, GENERATE) for share in shares]
+        runs += generated
+        context.workers.run(
+            lambda i: generated[i].run(strategy), len(generated), threads=len(generated)
+        )
+    finally:
+        context.progress.finish()
+        _record(context, name, runs)
 
-    def property_body(example: T) -> None:
-        nonlocal sent, unanswered
-        if sent >= max_examples + SHRINK_REQUESTS:
+
+REPLAY = (Phase.reuse, Phase.shrink)
+"""The failures an earlier run saved in ``--hypothesis-db``: replayed, and shrunk if need be."""
+GENERATE = (Phase.explicit, Phase.generate, Phase.target, Phase.shrink)
+
+
+class _Stopped(BaseException):
+    """Another run of the phase aborted it: this one stops where it is."""
+
+
+class _RequestBudgetSpent(BaseException):
+    """The run has sent its examples plus its part of ``SHRINK_REQUESTS``: it stops here.
+
+    While shrinking, the smallest failure found so far is reported.
+    """
+
+
+class _ShrunkAlready(BaseException):
+    """An earlier run of the phase shrank a failure of the same kind: this one is dropped."""
+
+
+FailureKind = tuple[str, str]
+"""(check, title): failures of one kind are the same bug, whatever the example."""
+
+
+class _Phase:
+    """What the runs of one property share: the abort signal, shrinking turns, the budget.
+
+    A run that finds a failure waits before it shrinks it: until no other run is still
+    generating, and every run before it has finished. Shrinking thus goes one failure at a
+    time, in run order, with nothing else of the phase in flight: an answer that depends on
+    the requests around it (a cross-request leak) is shrunk on the run's own requests alone.
+    """
+
+    def __init__(self, context: PhaseContext, name: str, runs: int) -> None:
+        self.context, self.name = context, name
+        self.stop = threading.Event()
+        self._states = ["generating"] * runs
+        self._extra_sent = [0] * runs
+        self._shrunk: set[FailureKind] = set()
+        self._turns = threading.Condition()
+
+    def wait_for_turn(self, index: int) -> None:
+        """Return once run ``index`` may shrink (raises ``_Stopped`` when the phase stops)."""
+        with self._turns:
+            self._states[index] = "waiting"
+            self._turns.notify_all()
+            self._turns.wait_for(lambda: self.stop.is_set() or self._may_shrink(index))
+            self._states[index] = "shrinking"
+        if self.stop.is_set():
+            raise _Stopped
+
+    def _may_shrink(self, index: int) -> bool:
+        before, after = self._states[:index], self._states[index + 1 :]
+        return all(state == "finished" for state in before) and all(
+            state in ("waiting", "finished") for state in after
+        )
+
+    def shrink_budget_left(self, index: int) -> int:
+        """``SHRINK_REQUESTS`` less what the runs before ``index`` sent beyond their share."""
+        with self._turns:
+            return max(SHRINK_REQUESTS - sum(self._extra_sent[:index]), 0)
+
+    def shrunk(self, kind: FailureKind) -> bool:
+        with self._turns:
+            return kind in self._shrunk
+
+    def finish(self, run: _Run[Any]) -> None:
+        with self._turns:
+            index = run.share.index
+            self._states[index] = "finished"
+            self._extra_sent[index] = max(run.sent - run.share.examples, 0)
+            if run.failure is not None:
+                self._shrunk.add(_kind(run.failure[1]))
+            self._turns.notify_all()
+
+    def abort(self) -> None:
+        self.stop.set()
+        with self._turns:
+            self._turns.notify_all()
+
+
+def _kind(failures: list[ConformanceFailure]) -> FailureKind:
+    return (failures[0].check, failures[0].title)
+
+
+class _Run(Generic[T]):
+    """One Hypothesis run of a property: its share of examples, its seed, what it found."""
+
+    def __init__(
+        self,
+        phase: _Phase,
+        share: Share,
+        plan: Callable[[T], Planned],
+        extra_checks: Callable[[T, Exchange], list[ConformanceFailure]] | None,
+        phases: tuple[Phase, ...],
+    ) -> None:
+        self.phase, self.share, self.phases = phase, share, phases
+        self._plan, self._extra_checks = plan, extra_checks
+        self.sent = 0
+        self.unanswered: list[Unanswered] = []
+        self.failure: tuple[Exchange, list[ConformanceFailure], ReplayPlan] | None = None
+        self.suffix = ""
+        self.outcome = ""
+        """How the run ended when it is worth a note: "unsatisfiable", "budget", or why it
+        stopped early."""
+        self._request_cap = share.examples + SHRINK_REQUESTS
+        self._shrinking = False
+        # Generating runs after the first skip Hypothesis's opening example, the simplest
+        # one: it is the same in every run, and the first run sends it already.
+        self._skip_simplest = share.index > 0 and Phase.generate in phases
+
+    def run(self, strategy: st.SearchStrategy[T]) -> None:
+        context, name = self.phase.context, self.phase.name
+        test = hypothesis.given(_one_at_a_time(strategy))(self._body)
+        test = _configured(test, context, name, self.share, self.phases)
+        try:
+            test()
+        except hypothesis.errors.Flaky as flaky:
+            # The server failed once but not when the example was replayed: still a failure.
+            self.suffix = " (flaky: did not reproduce on replay)"
+            if self.failure is None:
+                self.outcome = f"stopped early: {type(flaky).__name__}: {flaky}"
+        except ConformanceFailure:
+            pass
+        except _ShrunkAlready:
+            self.failure = None
+        except _RequestBudgetSpent:
+            self.outcome = "budget"
+        except _Stopped:
+            self.suffix = " (run stopped while shrinking)"
+        except PhaseAborted:
+            self.suffix = " (run stopped while shrinking)"
+            self.phase.abort()
+            raise
+        except hypothesis.errors.Unsatisfiable:
+            self.outcome = "unsatisfiable"
+        except unittest.SkipTest:
+            pass  # a replay with nothing saved to replay
+        finally:
+            self.phase.finish(self)
+
+    def _body(self, drawn: _Drawn[T]) -> None:
+        example = drawn.value
+        phase = self.phase
+        if phase.stop.is_set():
+            raise _Stopped
+        if self._skip_simplest:
+            self._skip_simplest = False
+            hypothesis.reject()
+        if self.sent >= self._request_cap:
             # Reached while shrinking, or when many examples went unanswered.
             raise _RequestBudgetSpent
+        context, progress = phase.context, phase.context.progress
         steps: list[tuple[PlannedRequest, Intent]] = []
-        for planned, intent in plan(example):
+        for planned, intent in self._plan(example):
             steps.append((planned, intent))
             try:
-                exchange = context.exchange(planned, intent, phase=phase)
+                exchange = context.send(planned, intent)
             except (UnsafeWriteError, StillThrottled):
                 # A generated id outside the sandbox is never sent, and a request the target
                 # kept throttling has no answer to judge: either way the example is discarded.
                 hypothesis.reject()
-            except Unanswered:
-                # Already recorded (C22). Shrinking it would cost a full timeout per step,
-                # so the example leaves the property instead of failing it.
-                sent += 1
-                unanswered += 1
+            except Unanswered as silence:
+                # Recorded (C22) once the phase is over. Shrinking it would cost a full
+                # timeout per step, so the example leaves the property instead of failing it.
+                self.sent += 1
+                self.unanswered.append(silence)
                 progress.advance(failures=1)
                 hypothesis.reject()
             except Exception as exc:
+                phase.abort()
                 raise PhaseAborted(exc) from exc
-            sent += 1
+            self.sent += 1
             failures = context.recorder.evaluate(exchange)
-            if extra_checks is not None:
-                extra = extra_checks(example, exchange)
+            if self._extra_checks is not None:
+                with ONE_AT_A_TIME:
+                    extra = self._extra_checks(example, exchange)
                 if extra:
                     context.recorder.mark_failing()
                 failures += extra
             progress.advance(failures=len(failures))
             if failures:
-                replay = ReplayPlan(tuple(steps), _bound(extra_checks, example))
-                last_failure[:] = [(exchange, failures, replay)]
+                replay = ReplayPlan(tuple(steps), _bound(self._extra_checks, example))
+                self.failure = (exchange, failures, replay)
+                if not self._shrinking:
+                    self._start_shrinking(failures)
                 raise failures[0]
 
-    test = _configured(hypothesis.given(strategy)(property_body), context, name, max_examples)
-    suffix = ""
-    try:
-        test()
-    except hypothesis.errors.Flaky:
-        # The server failed once but not when the example was replayed: still a real failure.
-        suffix = " (flaky: did not reproduce on replay)"
-    except ConformanceFailure:
-        pass
-    except _RequestBudgetSpent:
-        if not last_failure:
-            context.recorder.notes.append(
-                f"{name}: stopped after {sent} requests, {unanswered} of them unanswered"
-            )
-    except PhaseAborted:
-        _record(context, name, last_failure, " (run stopped while shrinking)")
-        raise
-    except hypothesis.errors.Unsatisfiable:
-        context.recorder.notes.append(
-            f"{name}: too few generated requests got an answer ({unanswered} unanswered)"
-            if unanswered
-            else f"{name}: too few generated requests could be sent safely; widen [sandbox]"
-        )
-    finally:
-        progress.finish()
-    _record(context, name, last_failure, suffix)
+    def _start_shrinking(self, failures: list[ConformanceFailure]) -> None:
+        """Wait for the earlier runs, then shrink with what is left of the phase's budget."""
+        self._shrinking = True
+        index = self.share.index
+        self.phase.wait_for_turn(index)
+        if self.phase.shrunk(_kind(failures)):
+            raise _ShrunkAlready
+        self._request_cap = self.sent + self.phase.shrink_budget_left(index)
 
 
-class _RequestBudgetSpent(BaseException):
-    """The property has sent its examples plus ``SHRINK_REQUESTS``: it stops here.
+class _Drawn(Generic[T]):
+    """A drawn example with a short repr.
 
-    While shrinking, the smallest failure found so far is reported.
+    Hypothesis writes out the example it replays to confirm a failure; a batch of a hundred
+    items makes that slow, and warns. The report shows the exchange, not this text.
     """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "<example>"
+
+
+def _one_at_a_time(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[_Drawn[T]]:
+    """``strategy``, drawn under ``ONE_AT_A_TIME``."""
+
+    @st.composite
+    def drawn_alone(draw: st.DrawFn) -> _Drawn[T]:
+        with ONE_AT_A_TIME:
+            return _Drawn(draw(strategy))
+
+    return drawn_alone()
 
 
 def _bound(
@@ -208,39 +393,57 @@ def _bound(
     return lambda exchange: extra_checks(example, exchange)
 
 
-def _record(
-    context: PhaseContext,
-    name: str,
-    last_failure: list[tuple[Exchange, list[ConformanceFailure], ReplayPlan]],
-    suffix: str,
-) -> None:
-    if last_failure:
-        exchange, failures, replay = last_failure[0]
-        for failure in failures:
-            context.recorder.add(
-                failure,
-                exchange,
-                phase=f"property: {name}{suffix}",
-                kind=f"property: {name}",
-                replay=replay,
-            )
+def _record(context: PhaseContext, name: str, runs: Sequence[_Run[Any]]) -> None:
+    """Record what the runs found, in run order: the same order whatever the timing."""
+    for run in runs:
+        for silence in run.unanswered:
+            context.recorder.unanswered(silence.failure, silence.request, phase=f"property: {name}")
+    for run in runs:
+        if run.failure is not None:
+            exchange, failures, replay = run.failure
+            for failure in failures:
+                context.recorder.add(
+                    failure,
+                    exchange,
+                    phase=f"property: {name}{run.suffix}",
+                    kind=f"property: {name}",
+                    replay=replay,
+                )
+    unanswered = sum(len(run.unanswered) for run in runs)
+    if any(run.outcome == "unsatisfiable" for run in runs):
+        context.recorder.note(
+            f"{name}: too few generated requests got an answer ({unanswered} unanswered)"
+            if unanswered
+            else f"{name}: too few generated requests could be sent safely; widen [sandbox]"
+        )
+    for run in runs:
+        if run.outcome.startswith("stopped early"):
+            context.recorder.note(f"{name}: a run {run.outcome.splitlines()[0]}")
+    spent = [run for run in runs if run.outcome == "budget" and run.failure is None]
+    if spent:
+        sent = sum(run.sent for run in spent)
+        left = sum(len(run.unanswered) for run in spent)
+        context.recorder.note(f"{name}: stopped after {sent} requests, {left} of them unanswered")
 
 
-def _configured(test: Any, context: PhaseContext, name: str, max_examples: int) -> Any:
+def _configured(
+    test: Any, context: PhaseContext, name: str, share: Share, phases: Sequence[Phase]
+) -> Any:
     # The seed goes on first: ``@seed`` drops the database from the settings it finds, so the
     # settings (with the database) must be applied after it for failures to be saved.
-    test = hypothesis.seed(context.seed)(test)
+    test = hypothesis.seed(share.seed)(test)
     test = hypothesis.settings(
-        max_examples=max_examples,
+        max_examples=share.examples,
         database=_database(context.database_dir),
         deadline=None,
         report_multiple_bugs=False,
         print_blob=False,
         suppress_health_check=list(HealthCheck),
-        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+        phases=phases,
         verbosity=hypothesis.Verbosity.quiet,
     )(test)
-    # One database key per property and target, so replayed failures go back to their own test.
+    # One database key per property and target, so replayed failures go back to their own
+    # property; every run of the property saves the failures it finds under it.
     key = f"{name}@{context.client.target.name}".encode()
     test._hypothesis_internal_add_digest = key
     return test

@@ -3,14 +3,20 @@
 It also turns failures into findings (``FindingLog``): failures with one fingerprint are one
 finding, counted every time, with one minimal example as a redacted ``FailureRecord``, so a
 systematic bug does not bury the report under hundreds of copies of one message.
+
+One recorder serves every thread of a run: counting and recording happen under its lock, the
+checks themselves outside it. Which example a finding keeps, and the order of the findings,
+depend on the order of the ``add`` and ``unanswered`` calls, so the phases make those in a
+deterministic order (``run.phases``).
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
-from collections.abc import Collection, Iterable
-from typing import Any
+from collections.abc import Callable, Collection, Iterable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from conformance.checks import (
     CheckContext,
@@ -33,6 +39,16 @@ __all__ = ["Recorder"]
 
 RECORDS_PER_KIND = 3
 BODY_LIMIT = 4_000
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _locked(method: Callable[Concatenate[Recorder, P], R]) -> Callable[Concatenate[Recorder, P], R]:
+    def under_lock(self: Recorder, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return under_lock
 
 
 class Recorder:
@@ -54,6 +70,7 @@ class Recorder:
         self.first_failure_at: int | None = None
         """How many exchanges had been judged when the first failure showed (benchmarks)."""
         self._relaxed_unanswered = 0
+        self._lock = threading.RLock()
 
     @property
     def records(self) -> list[FailureRecord]:
@@ -69,18 +86,23 @@ class Recorder:
 
         The property phase records only the failure Hypothesis reports after shrinking.
         """
-        self.exchanges += 1
         judgement = judge(exchange, context=self.context, only=self.only)
+        failures = list(judgement.failures)
         # The checks say which clauses they judged; C22 (liveness) is the run layer's: this
         # request got an answer.
-        for clause in judgement.clauses | {"C22"}:
-            if self.only is None or clause in self.only:
-                self.checked[clause] += 1
-        failures = list(judgement.failures)
-        if failures:
-            self.mark_failing()
+        self._count(judgement.clauses | {"C22"}, failed=bool(failures))
         return failures
 
+    @_locked
+    def _count(self, clauses: Iterable[str], *, failed: bool) -> None:
+        self.exchanges += 1
+        for clause in clauses:
+            if self.only is None or clause in self.only:
+                self.checked[clause] += 1
+        if failed:
+            self.mark_failing()
+
+    @_locked
     def mark_failing(self) -> None:
         """The exchange judged last failed (also by checks run outside the registry)."""
         if self.first_failure_at is None:
@@ -109,6 +131,7 @@ class Recorder:
             failure, exchange.request, exchange.response, phase, kind=kind or phase, plan=plan
         )
 
+    @_locked
     def unanswered(self, failure: ConformanceFailure, request: Request, *, phase: str) -> None:
         """Count and record a request that got no answer at all (``failure`` is its C22)."""
         self.exchanges += 1
@@ -130,6 +153,11 @@ class Recorder:
             failure, request, None, phase, kind=phase, plan=ReplayPlan.resend(request, Intent())
         )
 
+    @_locked
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+    @_locked
     def _add(
         self,
         failure: ConformanceFailure,

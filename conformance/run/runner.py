@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import random
 import shlex
@@ -10,15 +11,18 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from conformance.concurrency import MAX_CONCURRENCY
 from conformance.exit_codes import ExitCode
 from conformance.reports import BaselineEntry, Progress, RunReport, print_plan, write_reports
 from conformance.run.client import TargetClient, TargetUnreachable, WriteBudgetExceeded
+from conformance.run.concurrency import ONE_AT_A_TIME, in_background, quick_thread_switches
 from conformance.run.credentials import Redactor
 from conformance.run.phases import PhaseContext, run_probes
 from conformance.run.preconditions import (
@@ -42,6 +46,9 @@ from conformance.triage import (
     load_previous,
     write_baseline,
 )
+
+if TYPE_CHECKING:
+    from conformance.run.fuzzing import Fuzzing
 
 __all__ = ["EmbeddedTarget", "RunOptions", "UsageError", "execute"]
 
@@ -69,6 +76,8 @@ class RunOptions:
     expires: date | None = None
     previous: Path | None = None
     """The JSON report of the previous run, to tell new findings from old and fixed ones."""
+    concurrency: int | None = None
+    """Requests in flight at once; ``None`` keeps the target's ``limits.concurrency``."""
 
 
 @dataclass(frozen=True)
@@ -136,12 +145,23 @@ def _target(
     options: RunOptions, environ: Mapping[str, str], out: TextIO, embedded: EmbeddedTarget | None
 ) -> Iterator[Target]:
     if options.target is not None:
-        yield load_target(options.target, environ)
+        yield _with_concurrency(load_target(options.target, environ), options.concurrency)
     elif embedded is None:
         raise UsageError("no target: pass --target FILE")
     else:
         with embedded(out) as target:
-            yield target
+            yield _with_concurrency(target, options.concurrency)
+
+
+def _with_concurrency(target: Target, concurrency: int | None) -> Target:
+    if concurrency is None:
+        return target
+    if not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise UsageError(
+            f"--concurrency must be between 1 and {MAX_CONCURRENCY}, got {concurrency}"
+        )
+    limits = dataclasses.replace(target.limits, concurrency=concurrency)
+    return dataclasses.replace(target, limits=limits)
 
 
 def _run(
@@ -177,12 +197,13 @@ def _run(
         base_url=target.base_url,
         profile=profile.name,
         seed=seed,
-        rerun=_rerun_command(options, profile, seed),
+        concurrency=target.limits.concurrency,
+        rerun=_rerun_command(options, profile, seed, target.limits.concurrency),
     )
     progress = Progress(out)
     progress.line(
         f"cf-conformance: target {target.name} ({target.base_url}), "
-        f"profile {profile.name}, seed {seed}"
+        f"profile {profile.name}, seed {seed}, concurrency {target.limits.concurrency}"
     )
     recorder = Recorder(context=context, redactor=redactor, seed=seed, only=options.only)
     with TargetClient(target, max_write_requests=budget) as client:
@@ -193,9 +214,12 @@ def _run(
             seed=seed,
             database_dir=str(options.hypothesis_db) if options.hypothesis_db else None,
         )
-        completed = _run_phases(phase, profile, probes, report)
-        if report.aborted is None:
-            replay_findings(phase)
+        try:
+            completed = _run_phases(phase, profile, probes, report)
+            if report.aborted is None:
+                replay_findings(phase)
+        finally:
+            phase.workers.close()
     skipped = [(clause, p.reason) for p in skipped_probes for clause in p.clauses]
     skipped.append(("C21", "the vendored spec has no read-back operation yet"))
     complete_report(report, recorder, client.stats, target.limits, [*phase.skipped, *skipped])
@@ -234,15 +258,16 @@ def _run_phases(
     Returns whether every phase ran to its end.
     """
     redactor = phase.recorder.redactor
+    fuzzing = _prepare_fuzzing(phase) if profile.fuzz_examples else None
     try:
-        phase.liveness.preflight()
-        run_probes(phase, probes)
-        run_properties(phase, profile)
-        if profile.fuzz_examples:
-            # schemathesis takes a while to import; profiles without fuzzing skip it.
-            from conformance.run.fuzzing import run_fuzzing  # noqa: PLC0415
+        with quick_thread_switches():
+            phase.liveness.preflight()
+            run_probes(phase, probes)
+            run_properties(phase, profile)
+            if fuzzing is not None:
+                from conformance.run.fuzzing import run_fuzzing  # noqa: PLC0415
 
-            run_fuzzing(phase, examples=profile.fuzz_examples)
+                run_fuzzing(phase, examples=profile.fuzz_examples, prepared=fuzzing.result())
     except TargetUnreachable as exc:
         report.aborted = redactor.text(str(exc))
     except PhaseAborted as exc:
@@ -275,11 +300,25 @@ def _write_baseline(
     )
 
 
-def _rerun_command(options: RunOptions, profile: Profile, seed: int) -> str:
+def _prepare_fuzzing(phase: PhaseContext) -> Future[Fuzzing]:
+    """Load schemathesis while the probes and properties run: they mostly wait for answers."""
+
+    def prepare() -> Fuzzing:
+        # Taking turns with the draws: importing schemathesis also imports Hypothesis modules.
+        with ONE_AT_A_TIME:
+            from conformance.run.fuzzing import prepare_fuzzing  # noqa: PLC0415
+
+            return prepare_fuzzing(phase.client.target)
+
+    return in_background(prepare)
+
+
+def _rerun_command(options: RunOptions, profile: Profile, seed: int, concurrency: int) -> str:
+    # The concurrency too: the same seed sends the same requests only with the same runs.
     parts = ["cf-conformance", "run"]
     if options.target is not None:
         parts += ["--target", str(options.target)]
-    parts += ["--profile", profile.name, "--seed", str(seed)]
+    parts += ["--profile", profile.name, "--seed", str(seed), "--concurrency", str(concurrency)]
     if options.max_examples is not None:
         parts += ["--max-examples", str(options.max_examples)]
     if options.only:

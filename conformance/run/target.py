@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from conformance.concurrency import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from conformance.reports import FlakyPolicy
 from conformance.run.credentials import Credential
 from conformance.sandbox import Incident, Sandbox
@@ -42,6 +43,7 @@ ALLOWED_KEYS: dict[str, set[str]] = {
         "max_429_share",
         "timeout_seconds",
         "retries",
+        "concurrency",
     },
     "checks": {"relax", "problem_codes", "flaky"},
 }
@@ -64,6 +66,8 @@ class Limits:
     max_429_share: float = 0.2
     timeout_seconds: float = 10.0
     retries: int = 2
+    concurrency: int = DEFAULT_CONCURRENCY
+    """Requests in flight at once; ``requests_per_second`` still caps the rate."""
 
 
 @dataclass(frozen=True)
@@ -295,6 +299,7 @@ def _limits(table: Mapping[str, Any], source: str) -> Limits:
         "max_429_share": (float, 0.0, 1.0),
         "timeout_seconds": (float, 0.1, None),
         "retries": (int, 0, 10),
+        "concurrency": (int, 1, MAX_CONCURRENCY),
     }
     values = {
         key: _number(table, key, source, spec=spec) for key, spec in specs.items() if key in table

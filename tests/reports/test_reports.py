@@ -49,6 +49,7 @@ def _report(*, failed: bool = True, aborted: str | None = None) -> RunReport:
         base_url="https://staging.example.com",
         profile="smoke",
         seed=5,
+        concurrency=4,
         clauses=[
             ClauseResult("C1", "envelope", "passed", checked=3),
             ClauseResult("C14", "scope", "skipped", reason="no [auth.no_scope] credential"),
@@ -93,6 +94,7 @@ def test_json_report_has_the_documented_keys(tmp_path: Path) -> None:
     write_json(_report(), path)
     data = json.loads(path.read_text())
     assert {"target", "profile", "seed", "passed", "clauses", "triage", "findings"} <= set(data)
+    assert (data["seed"], data["concurrency"]) == (5, 4)
     assert data["passed"] is False
     finding = data["findings"][0]
     assert {"clause", "check", "message", "request", "response", "curl", "seed"} <= set(finding)

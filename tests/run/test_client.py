@@ -1,4 +1,6 @@
+import contextlib
 import json
+import threading
 from collections.abc import Callable
 
 import httpx
@@ -21,7 +23,12 @@ PATH = "/api/v2/incidents/across-workspaces/bulk-update"
 
 
 def _client(
-    handler: Callable[[httpx.Request], httpx.Response], fake: FakeTime, **limits: float
+    handler: Callable[[httpx.Request], httpx.Response],
+    fake: FakeTime,
+    *,
+    max_write_requests: int | None = None,
+    sleep: Callable[[float], None] | None = None,
+    **limits: float,
 ) -> TargetClient:
     target = Target(
         name="t",
@@ -31,7 +38,11 @@ def _client(
         limits=Limits(**limits),  # type: ignore[arg-type]
     )
     return TargetClient(
-        target, transport=httpx.MockTransport(handler), sleep=fake.sleep, clock=fake.clock
+        target,
+        max_write_requests=max_write_requests,
+        transport=httpx.MockTransport(handler),
+        sleep=sleep or fake.sleep,
+        clock=fake.clock,
     )
 
 
@@ -95,8 +106,7 @@ def test_a_5xx_is_never_retried() -> None:
 
 def test_write_budget() -> None:
     fake = FakeTime()
-    target_client = _client(lambda r: httpx.Response(200), fake)
-    target_client._max_writes = 2
+    target_client = _client(lambda r: httpx.Response(200), fake, max_write_requests=2)
     target_client.send(_post([]))
     target_client.send(_post([]))
     assert target_client.writes_left == 0
@@ -131,3 +141,120 @@ def test_write_discipline_is_enforced_where_requests_are_sent() -> None:
 def test_retry_after_seconds(value: str | None, seconds: float) -> None:
     now = 1445412480.0  # Wed, 21 Oct 2015 07:28:00 GMT
     assert retry_after_seconds(value, now) == seconds
+
+
+# -- several requests in flight ----------------------------------------------------------------
+
+
+def _from_threads(client: TargetClient, threads: int, each: int) -> list[BaseException]:
+    """``each`` sends from each of ``threads`` threads at once; what they raised."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(threads)
+
+    def send_all() -> None:
+        start.wait(timeout=10)
+        for _ in range(each):
+            try:
+                client.send(_post(["INC-1"]))
+            except Exception as exc:
+                errors.append(exc)
+
+    workers = [threading.Thread(target=send_all) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return errors
+
+
+def test_requests_per_second_holds_under_concurrency_8() -> None:
+    fake = FakeTime()
+    sent_at: list[float] = []
+    lock = threading.Lock()
+
+    def stamp(request: httpx.Request) -> httpx.Response:
+        with lock:
+            sent_at.append(fake.clock())
+        return httpx.Response(200)
+
+    client = _client(stamp, fake, requests_per_second=8, concurrency=8)
+    assert _from_threads(client, threads=8, each=25) == []
+    assert len(sent_at) == client.stats.requests == 200
+    # Every one-second window, starting at any request: at most the limit, plus the request
+    # that may sit on the window's far edge.
+    busiest = max(sum(1 for t in sent_at if start <= t < start + 1.0) for start in sent_at)
+    assert busiest <= 8 + 1
+    # 200 requests at 8 per second take the client's clock 199 slots of 1/8 s.
+    assert max(sent_at) - min(sent_at) == pytest.approx(199 / 8)
+
+
+def test_no_more_requests_than_the_concurrency_are_in_flight() -> None:
+    inside, most, arrived = 0, 0, 0
+    lock = threading.Lock()
+    # The first three requests wait here for each other: only if three can be in flight at
+    # once do they all arrive (else the barrier times out and breaks).
+    first_three = threading.Barrier(3, timeout=10)
+
+    def hold(request: httpx.Request) -> httpx.Response:
+        nonlocal inside, most, arrived
+        with lock:
+            inside += 1
+            arrived += 1
+            most = max(most, inside)
+            number = arrived
+        try:
+            if number <= 3:
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    first_three.wait()
+            return httpx.Response(200)
+        finally:
+            with lock:
+                inside -= 1
+
+    client = _client(hold, FakeTime(), concurrency=3)
+    assert _from_threads(client, threads=6, each=5) == []
+    assert not first_three.broken
+    assert most == 3
+
+
+def test_a_429_holds_back_every_request_of_the_run() -> None:
+    fake = FakeTime()
+    during_pause: list[httpx.Request] = []
+    paused = threading.Event()
+    others: list[threading.Thread] = []
+    answers = iter([httpx.Response(429, headers={"Retry-After": "5"})])
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if paused.is_set():
+            during_pause.append(request)
+        return next(answers, httpx.Response(200))
+
+    def sleep(seconds: float) -> None:
+        # While the client waits out the Retry-After, seven more threads try to send; none
+        # may send before the wait is over.
+        paused.set()
+        for _ in range(7):
+            others.append(threading.Thread(target=lambda: client.send(_post(["INC-1"]))))
+            others[-1].start()
+        threading.Event().wait(0.2)
+        paused.clear()
+        fake.sleep(seconds)
+
+    client = _client(answer, fake, sleep=sleep, concurrency=8)
+    assert client.send(_post(["INC-1"])).status_code == 200
+    for other in others:
+        other.join()
+    assert during_pause == []
+    # One wait for the whole run: the others found the pause over when their turn came.
+    assert fake.slept == [5.0]
+    assert (client.stats.requests, client.stats.retried_429) == (1 + 1 + 7, 1)
+
+
+def test_the_write_budget_is_exact_under_concurrency() -> None:
+    target_client = _client(
+        lambda r: httpx.Response(200), FakeTime(), max_write_requests=50, concurrency=8
+    )
+    errors = _from_threads(target_client, threads=8, each=10)
+    assert target_client.stats.writes == target_client.stats.requests == 50
+    assert len(errors) == 30
+    assert all(isinstance(error, WriteBudgetExceeded) for error in errors)

@@ -162,18 +162,22 @@ def test_a_hang_during_the_probes_costs_no_other_probe(tmp_path: Path) -> None:
     assert missing == []
 
 
+@pytest.mark.parametrize("concurrency", [1, 4], ids=["one-in-flight", "four-in-flight"])
 def test_a_target_that_stops_answering_mid_run_gives_exit_3_and_a_partial_report(
-    tmp_path: Path,
+    tmp_path: Path, concurrency: int
 ) -> None:
+    limits = f"{SHORT_TIMEOUT}\nconcurrency = {concurrency}"
     with ReferenceServer() as server, FaultyProxy(server.base_url, hang_after=20) as proxy:
-        code, report, out = _run(tmp_path, server, proxy, SHORT_TIMEOUT)
+        code, report, out = _run(tmp_path, server, proxy, limits)
         held = len(proxy.held)
     assert code == 3, out
     assert report["aborted"] == (
         "127.0.0.1 is unreachable: a request went unanswered, then 3 liveness checks in a row "
         "did too (ReadTimeout: timed out)"
     )
-    assert held == 1 + LIVENESS_CHECKS
+    # The requests in flight when the target went silent, then one round of liveness checks:
+    # the other unanswered requests learn that the target is gone without asking again.
+    assert held == concurrency + LIVENESS_CHECKS
     assert report["stats"]["requests"] == 20 + held
     assert not any(failure["clause"] == "C22" for failure in report["findings"])
     assert any(clause["status"] == "passed" for clause in report["clauses"])

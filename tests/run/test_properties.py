@@ -69,23 +69,25 @@ def test_a_strategy_emitting_an_outside_id_is_stopped_where_requests_are_sent() 
 
 
 def test_a_failure_is_shrunk_before_it_is_recorded() -> None:
-    # The leak fault answers with an id from an earlier request; the smallest failing example
-    # is a single request once the server has seen anything.
-    with ReferenceServer(faults=("leak-previous-id",)) as server:
+    # A foreign incident accepted is an authorisation bypass; the smallest failing example is
+    # a request for that one incident, whatever the runs sent before.
+    with ReferenceServer(faults=("accept-foreign",)) as server:
         context = _context(server)
-        writable = [incident.id for incident in server.sandbox.writable]
+        sandbox = server.sandbox
+        ids = [incident.id for incident in (*sandbox.writable, *sandbox.foreign)]
         with context.client:
             run_property(
                 context,
-                "leaks",
-                st.lists(st.sampled_from(writable), min_size=1, max_size=6),
-                lambda ids: _plan(context, ids),
+                "authorisation",
+                st.lists(st.sampled_from(ids), min_size=1, max_size=6),
+                lambda chosen: _plan(context, chosen),
                 max_examples=30,
             )
     records = context.recorder.records
-    assert records, "the leak was not found"
-    assert records[0].clause == "C17"
-    assert len(records[0].request["body"]["items"]) == 1
+    assert records, "the bypass was not found"
+    assert records[0].clause == "C20"
+    [item] = records[0].request["body"]["items"]
+    assert item["id"] in {incident.id for incident in sandbox.foreign}
 
 
 def test_last_runs_failure_is_replayed_first(tmp_path: Path) -> None:

@@ -312,4 +312,4 @@ def test_markdown_summary_is_appended_to_github_step_summary(
     assert text.startswith("# earlier step\n")
     assert "## ContraForce conformance: reference" in text
     assert "| C17 | accepted and forbidden partition the requested ids | ✅ passed |" in text
-    assert "`cf-conformance run --profile smoke --seed 9 --max-examples 2`" in text
+    assert "`cf-conformance run --profile smoke --seed 9 --concurrency 4 --max-examples 2`" in text

@@ -1,0 +1,215 @@
+"""Several requests in flight: how phases are shared out, and what stays reproducible."""
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.capture import Capture
+
+from conformance.reference import ReferenceServer, env_values, write_target_file
+from conformance.reports import Progress
+from conformance.run.client import PlannedRequest, TargetClient
+from conformance.run.concurrency import (
+    MIN_EXAMPLES_PER_RUN,
+    Share,
+    Workers,
+    derived_seed,
+    run_in_threads,
+    share_out,
+)
+from conformance.run.runner import RunOptions, execute
+
+# -- sharing a phase out ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("examples", "concurrency", "sizes"),
+    [
+        pytest.param(150, 8, [17, 17, 17, 17, 17, 17, 16, 16, 16], id="150-over-9-runs"),
+        pytest.param(100, 1, [50, 50], id="concurrency-1-still-overlaps-two-runs"),
+        pytest.param(10, 8, [5, 5], id="no-run-below-the-minimum"),
+        pytest.param(4, 8, [4], id="a-small-phase-is-one-run"),
+        pytest.param(0, 4, [0], id="nothing-to-share"),
+    ],
+)
+def test_a_phase_is_shared_out_into_runs(examples: int, concurrency: int, sizes: list[int]) -> None:
+    shares = share_out("valid", examples, seed=7, concurrency=concurrency)
+    assert [share.examples for share in shares] == sizes
+    assert [share.index for share in shares] == list(range(len(sizes)))
+    assert all(size >= MIN_EXAMPLES_PER_RUN for size in sizes) or len(sizes) == 1
+
+
+def test_run_seeds_depend_on_the_seed_the_phase_and_the_run_only() -> None:
+    first = share_out("valid", 100, seed=7, concurrency=4)
+    assert first == share_out("valid", 100, seed=7, concurrency=4)
+    assert len({share.seed for share in first}) == len(first)
+    assert first[0].seed != share_out("invalid", 100, seed=7, concurrency=4)[0].seed
+    assert first[0].seed != share_out("valid", 100, seed=8, concurrency=4)[0].seed
+    assert first[1] == Share(1, 20, derived_seed(7, "valid", 1))
+
+
+def test_run_in_threads_runs_every_task_side_by_side() -> None:
+    # Each task waits for all four to be running at once: run one after the other, the
+    # barrier would time out and break.
+    all_running = threading.Barrier(4, timeout=10)
+    done: list[int] = []
+
+    def task(index: int) -> None:
+        all_running.wait()
+        done.append(index)
+
+    run_in_threads(task, 4, threads=4)
+    assert sorted(done) == [0, 1, 2, 3]
+
+
+def test_run_in_threads_stops_handing_out_tasks_after_an_error() -> None:
+    ran: list[int] = []
+
+    def task(index: int) -> None:
+        ran.append(index)
+        if index == 1:
+            raise KeyError("boom")
+
+    with pytest.raises(KeyError, match="boom"):
+        run_in_threads(task, 50, threads=2)
+    assert len(ran) < 50
+
+
+def test_with_one_thread_tasks_run_in_order_in_the_calling_thread() -> None:
+    threads: list[str] = []
+    run_in_threads(lambda i: threads.append(threading.current_thread().name), 3, threads=1)
+    assert threads == [threading.current_thread().name] * 3
+
+
+def test_the_same_threads_serve_one_phase_after_another() -> None:
+    # Hypothesis keeps its caches per thread: the next phase should find them warm.
+    workers = Workers()
+    seen: list[set[int]] = [set(), set()]
+    for phase in (0, 1):
+        barrier = threading.Barrier(3, timeout=10)
+
+        def task(index: int, phase: int = phase, barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()  # three at once, so three different threads
+            seen[phase].add(threading.get_ident())
+
+        workers.run(task, 3, threads=3)
+    workers.close()
+    assert len(seen[0]) == 3
+    assert seen[1] == seen[0]
+
+
+def test_an_idle_thread_ends_and_a_later_phase_gets_a_new_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(Workers, "IDLE_SECONDS", 0.01)
+    workers = Workers()
+    barrier = threading.Barrier(2, timeout=10)
+    workers.run(lambda index: barrier.wait(), 2, threads=2)
+    for _ in range(1000):  # each ends once it has been idle a moment
+        if not workers._threads:
+            break
+        threading.Event().wait(0.01)
+    assert workers._threads == []
+    done: list[int] = []
+    barrier = threading.Barrier(2, timeout=10)
+    workers.run(lambda index: (barrier.wait(), done.append(index)), 2, threads=2)
+    assert sorted(done) == [0, 1]
+    workers.close()
+
+
+# -- reproducibility ----------------------------------------------------------------------------
+
+
+class _Sent:
+    """The body of every request a run sends, by the phase that was running."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.bodies: dict[str, Counter[bytes]] = {}
+        self._phase = "preflight"
+        self._lock = threading.Lock()
+        start, send = Progress.start, TargetClient.send
+
+        def start_phase(progress: Progress, phase: str, total: int) -> None:
+            self._phase = phase
+            start(progress, phase, total)
+
+        def record(client: TargetClient, planned: PlannedRequest) -> Any:
+            with self._lock:
+                phase = self.bodies.setdefault(self._phase, Counter())
+                phase[planned.content or b""] += 1
+            return send(client, planned)
+
+        monkeypatch.setattr(Progress, "start", start_phase)
+        monkeypatch.setattr(TargetClient, "send", record)
+
+
+def _verdict(report: dict[str, Any]) -> dict[str, Any]:
+    """What a run concluded, without what differs from one run to the next (times, ids)."""
+    return {
+        "passed": report["passed"],
+        "clauses": [
+            (c["clause"], c["status"], c["checked"], c["failures"]) for c in report["clauses"]
+        ],
+        "findings": [
+            (f["fingerprint"], f["status"], f["count"], f["phase"], f["request"])
+            for f in report["findings"]
+        ],
+    }
+
+
+@pytest.fixture
+def reference(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[Path, dict[str, str]]]:
+    with ReferenceServer(faults=request.param) as server:
+        target = tmp_path / "target.toml"
+        write_target_file(target, server)
+        yield target, env_values(server)
+
+
+@pytest.mark.slow
+@pytest.mark.socket
+@pytest.mark.parametrize(
+    "reference",
+    [pytest.param((), id="conforming"), pytest.param(("accept-foreign",), id="accept-foreign")],
+    indirect=True,
+)
+def test_same_seed_and_concurrency_send_the_same_requests_per_phase_and_reach_the_same_verdict(
+    reference: tuple[Path, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, environ = reference
+    runs = []
+    for number in (1, 2):
+        sent = _Sent(monkeypatch)
+        report_path = tmp_path / f"report-{number}.json"
+        options = RunOptions(
+            target=target,
+            profile="default",
+            seed=1234,
+            max_examples=40,
+            concurrency=8,
+            report_json=report_path,
+        )
+        code = execute(options, out=Capture(), environ=environ)
+        runs.append((code, sent.bodies, json.loads(report_path.read_text())))
+        monkeypatch.undo()
+    (code_1, bodies_1, report_1), (code_2, bodies_2, report_2) = runs
+    assert list(bodies_1)[:7] == [
+        "preflight",
+        "probes",
+        "valid bulk updates",
+        "invalid bulk updates",
+        "no id leaks across requests",
+        "fuzz (positive)",
+        "fuzz (negative)",
+    ]
+    assert list(bodies_1) == list(bodies_2)  # and the replays of the findings, if any
+    for phase in bodies_1:
+        assert bodies_1[phase] == bodies_2[phase], phase
+    assert code_1 == code_2
+    assert _verdict(report_1) == _verdict(report_2)
+    assert report_1["concurrency"] == 8
