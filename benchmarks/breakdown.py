@@ -4,6 +4,9 @@ Runs the same property as ``suite_phase`` with timers around the send (client an
 in-process server) and the checks; what is left of each case is Hypothesis generating the
 next example. It then replays the generated bodies in a raw loop, which separates the cost
 of the bodies the suite sends from the cost of generating and checking them.
+
+The property runs as one Hypothesis run here, one case after the other, so that the timers
+of two cases never overlap; a real run overlaps them (``conformance.run.concurrency``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from benchmarks.suite_phase import run_suite_phase
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.reference import ReferenceServer
 from conformance.run.client import TargetClient
+from conformance.run.concurrency import Share, derived_seed
 from conformance.run.recorder import Recorder
 
 __all__ = ["main"]
@@ -55,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sends: list[float] = []
     checks: list[float] = []
     planned: list[Any] = []
-    with ReferenceServer() as server:
+    with ReferenceServer() as server, mock.patch("conformance.run.properties.share_out", _one_run):
         target = reference_target(server)
         run_suite_phase(target, examples=20, seed=args.seed + 1)  # warm caches and imports
         server.wait_idle()
@@ -78,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{rate(len(planned), replay_seconds):.1f} req/s"
     )
     return 0
+
+
+def _one_run(phase: str, examples: int, *, seed: int, concurrency: int) -> list[Share]:
+    return [Share(0, examples, derived_seed(seed, phase, 0))]
 
 
 def _replay(base_url: str, planned: list[Any]) -> float:

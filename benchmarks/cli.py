@@ -16,12 +16,14 @@ from typing import Any, TextIO
 from benchmarks.detection import FaultDetection, RunFigures, detect_fault, run_profile
 from benchmarks.figures import machine_info
 from benchmarks.generation import run_generation
+from benchmarks.latency import latency_bound
 from benchmarks.plain_schemathesis import EXCLUDED_CHECKS, run_plain_schemathesis
 from benchmarks.raw_loop import run_raw_loop
 from benchmarks.reference import reference_target
 from benchmarks.results import build_figures, render_table
 from benchmarks.separate_process import separate_reference
 from benchmarks.suite_phase import run_suite_phase
+from conformance.concurrency import DEFAULT_CONCURRENCY
 from conformance.reference import FAULTS, ReferenceServer
 from conformance.run.target import Target
 
@@ -38,10 +40,13 @@ class Sizes:
     seeds: int
     rounds: int
     """Throughput rounds; the machine's load drifts, so each figure is a median of rounds."""
+    latency_rounds: int
+    """Runs of the ``default`` profile per concurrency against the late-answering server."""
 
 
-FULL = Sizes(2_000, 30.0, 300, 300, 500, seeds=5, rounds=3)
-QUICK = Sizes(300, 10.0, 50, 100, 100, seeds=1, rounds=1)
+FULL = Sizes(2_000, 30.0, 300, 300, 500, seeds=5, rounds=3, latency_rounds=3)
+QUICK = Sizes(300, 10.0, 50, 100, 100, seeds=1, rounds=1, latency_rounds=1)
+LATENCY_CONCURRENCIES = (1, 8)
 SETTLE_SECONDS = 0.5
 
 
@@ -63,6 +68,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     separate: tuple[list[dict[str, Any]], dict[str, Any]] | None = None
     if args.separate_process:
         separate = _separate_process_throughput(sizes, seed=args.seed, say=say)
+    latency = None
+    if args.latency_ms:
+        latency = latency_bound(
+            latency_ms=args.latency_ms,
+            concurrencies=LATENCY_CONCURRENCIES,
+            seed=args.seed,
+            rounds=sizes.latency_rounds,
+            say=say,
+        )
     say(f"[default profile] clean reference API, seeds {seeds[0]}..{seeds[-1]}")
     clean = []
     for seed in seeds:
@@ -87,6 +101,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         separate_process_rounds=(
             None if separate is None else [_round_figures(round_) for round_ in separate[0]]
         ),
+        latency_bound=latency,
         details={
             "throughput_rounds": rounds,
             "separate_process": (
@@ -124,6 +139,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--seed", type=int, default=1, help="Hypothesis seed of the throughput measurements"
+    )
+    parser.add_argument(
+        "--latency-ms",
+        type=int,
+        default=50,
+        metavar="N",
+        help="latency of the server the default profile is timed against (0: skip; default 50)",
     )
     parser.add_argument(
         "--no-separate-process",
@@ -219,7 +241,10 @@ def _throughput_round(
         f"cases/s (pytest exit {plain.exit_code}, {plain.wall_seconds:.1f} s in all)"
     )
     settle()
-    say(f"  suite: valid bulk updates property, {sizes.suite_examples} examples")
+    say(
+        f"  suite: valid bulk updates property, {sizes.suite_examples} examples, "
+        f"concurrency {DEFAULT_CONCURRENCY}"
+    )
     suite = run_suite_phase(target, examples=sizes.suite_examples, seed=seed)
     say(
         f"    {suite.cases} cases in {suite.seconds:.2f} s: {suite.cases_per_second:.1f} "

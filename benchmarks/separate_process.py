@@ -54,12 +54,18 @@ class ServedReference:
     target: Target
     command: list[str]
     pid: int
+    target_file: Path
+    """The target file ``serve`` wrote; it exists while the server runs."""
+    environ: dict[str, str]
+    """The credentials ``serve`` wrote, as the environment a run reads the target file with."""
     exit_code: int | None = field(default=None)
     """Set once the child is stopped: 0 after a clean SIGTERM shutdown."""
 
 
-def serve_command(python: str, target_file: Path, env_file: Path) -> list[str]:
-    return [
+def serve_command(
+    python: str, target_file: Path, env_file: Path, *, latency_ms: int = 0
+) -> list[str]:
+    command = [
         python,
         "-m",
         "conformance",
@@ -71,6 +77,9 @@ def serve_command(python: str, target_file: Path, env_file: Path) -> list[str]:
         "--write-env",
         str(env_file),
     ]
+    if latency_ms:
+        command += ["--latency-ms", str(latency_ms)]
+    return command
 
 
 def parse_env_file(text: str) -> dict[str, str]:
@@ -89,14 +98,20 @@ def parse_env_file(text: str) -> dict[str, str]:
 
 @contextmanager
 def separate_reference(
-    *, python: str = sys.executable, startup_timeout: float = STARTUP_TIMEOUT_SECONDS
+    *,
+    python: str = sys.executable,
+    startup_timeout: float = STARTUP_TIMEOUT_SECONDS,
+    latency_ms: int = 0,
 ) -> Iterator[ServedReference]:
-    """Start ``serve`` in a child process, yield its target, and stop it on the way out."""
+    """Start ``serve`` in a child process, yield its target, and stop it on the way out.
+
+    ``latency_ms`` delays each of its answers (``serve --latency-ms``), as a distant server's.
+    """
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as folder:
         root = Path(folder)
         target_file, env_file = root / "target.toml", root / "reference.env"
         stdout_file, stderr_file = root / "stdout.txt", root / "stderr.txt"
-        command = serve_command(python, target_file, env_file)
+        command = serve_command(python, target_file, env_file, latency_ms=latency_ms)
         # Files, not pipes: nobody reads a pipe while the benchmark runs, and a full one would
         # block the server.
         with stdout_file.open("wb") as stdout, stderr_file.open("wb") as stderr:
@@ -109,7 +124,13 @@ def separate_reference(
             environ = parse_env_file(env_file.read_text(encoding="utf-8"))
             target = load_target(target_file, environ=environ)
             _wait_until_answering(target.base_url, process, stderr_file, startup_timeout)
-            served = ServedReference(target=target, command=command, pid=process.pid)
+            served = ServedReference(
+                target=target,
+                command=command,
+                pid=process.pid,
+                target_file=target_file,
+                environ=environ,
+            )
             yield served
         finally:
             exit_code = stop_process(process)

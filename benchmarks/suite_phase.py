@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+import threading
 import time
 from dataclasses import dataclass
 
 import strategies
 from benchmarks.figures import steady_rate
 from conformance.checks import CheckContext, Intent
+from conformance.concurrency import DEFAULT_CONCURRENCY
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.reports import Progress
 from conformance.run.client import PlannedRequest, TargetClient
+from conformance.run.concurrency import quick_thread_switches
 from conformance.run.credentials import Redactor
 from conformance.run.phases import PhaseContext
 from conformance.run.properties import run_property
@@ -33,14 +37,20 @@ class SuiteResult:
     max_items: int
     mean_items: float
     """Items per generated request, for comparing with the raw loop's fixed ten."""
+    concurrency: int
 
 
-def run_suite_phase(target: Target, *, examples: int, seed: int) -> SuiteResult:
+def run_suite_phase(
+    target: Target, *, examples: int, seed: int, concurrency: int = DEFAULT_CONCURRENCY
+) -> SuiteResult:
     """Run the "valid bulk updates" property with the run's own strategy and checks.
 
     ``max_items`` is what ``cf-conformance run`` uses against this target, so the request
-    sizes are the ones a real run sends.
+    sizes are the ones a real run sends; ``concurrency`` is the run's default unless given.
     """
+    target = dataclasses.replace(
+        target, limits=dataclasses.replace(target.limits, concurrency=concurrency)
+    )
     max_items = min(target.limits.max_items or 100, 100)
     authorization = target.writer.authorization()
     headers = {
@@ -50,10 +60,12 @@ def run_suite_phase(target: Target, *, examples: int, seed: int) -> SuiteResult:
     }
     starts: list[float] = []
     items: list[int] = []
+    lock = threading.Lock()
 
     def plan(example: strategies.BulkUpdateExample) -> list[tuple[PlannedRequest, Intent]]:
-        starts.append(time.perf_counter())
-        items.append(len(example.items))
+        with lock:  # the runs of the property plan from several threads
+            starts.append(time.perf_counter())
+            items.append(len(example.items))
         content = json.dumps(example.body, ensure_ascii=False).encode("utf-8")
         request = PlannedRequest("POST", BULK_UPDATE_PATH, headers, content)
         return [(request, Intent(auth="valid", body="valid", expected=example.expected))]
@@ -68,13 +80,16 @@ def run_suite_phase(target: Target, *, examples: int, seed: int) -> SuiteResult:
             progress=Progress(io.StringIO(), quiet=True),
             seed=seed,
         )
-        run_property(
-            context,
-            "valid bulk updates",
-            strategies.bulk_update_requests(target.sandbox, max_items=max_items),
-            plan,
-            max_examples=examples,
-        )
+        with quick_thread_switches():  # as in a run
+            run_property(
+                context,
+                "valid bulk updates",
+                strategies.bulk_update_requests(target.sandbox, max_items=max_items),
+                plan,
+                max_examples=examples,
+            )
+        context.workers.close()
+    starts.sort()
     return SuiteResult(
         cases=len(starts),
         seconds=starts[-1] - starts[0] if len(starts) > 1 else 0.0,
@@ -82,4 +97,5 @@ def run_suite_phase(target: Target, *, examples: int, seed: int) -> SuiteResult:
         failures=len(recorder.records),
         max_items=max_items,
         mean_items=sum(items) / len(items) if items else 0.0,
+        concurrency=concurrency,
     )

@@ -181,7 +181,7 @@ def test_both_setups_get_the_two_throughput_targets_with_their_own_label() -> No
     assert throughput == [
         ("suite >= 40% of raw (in-process)", True, "suite/raw = 50%"),
         ("suite >= 3x schemathesis (in-process)", True, "suite/schemathesis = 5.00x"),
-        ("suite >= 40% of raw (separate process)", False, "suite/raw = 25%"),
+        ("suite >= 50% of raw (separate process)", False, "suite/raw = 25%"),
         ("suite >= 3x schemathesis (separate process)", False, "suite/schemathesis = 2.00x"),
     ]
     assert len(document["targets"]) == 7
@@ -201,4 +201,63 @@ def test_the_table_shows_the_separate_process_block_after_the_in_process_one() -
         "  suite / schemathesis       2.00x",
         "  (medians over 1 rounds)",
     ]
-    assert "  [MISSED] suite >= 40% of raw (separate process): suite/raw = 25%" in table
+    assert "  [MISSED] suite >= 50% of raw (separate process): suite/raw = 25%" in table
+
+
+LATENCY = {
+    "latency_ms": 50,
+    "profile": "default",
+    "seed": 1,
+    "raw_round_trip_ms": 55.5,
+    "raw_ratio": 1.11,
+    "ratios": {"1": 1.2, "8": 0.18},
+    "runs": [],
+}
+
+
+def test_the_latency_bound_figures_have_their_own_key() -> None:
+    document = figures(latency_bound=LATENCY)
+    assert document["latency_bound"] == LATENCY
+    assert "latency_bound" not in figures()
+
+
+@pytest.mark.parametrize(
+    ("ratios", "expected"),
+    [
+        pytest.param(
+            {"1": 1.15, "8": 0.2},
+            [("met", "1.150 x"), ("met", "0.200 x")],
+            id="both-on-the-limit",
+        ),
+        pytest.param(
+            {"1": 1.2, "8": 0.53},
+            [("MISSED", "1.200 x"), ("MISSED", "0.530 x")],
+            id="both-over",
+        ),
+        pytest.param(
+            {"1": None, "8": 0.1},
+            [("MISSED", "not measured"), ("met", "0.100 x")],
+            id="one-not-measured",
+        ),
+    ],
+)
+def test_latency_targets(ratios: dict[str, float | None], expected: list[tuple[str, str]]) -> None:
+    document = figures(latency_bound=LATENCY | {"ratios": ratios})
+    checks = {check.name: check for check in evaluate_targets(document)}
+    names = [
+        "default at 50 ms, concurrency 1 <= 1.15 x (requests x latency)",
+        "default at 50 ms, concurrency 8 <= 0.2 x (requests x latency)",
+    ]
+    assert [
+        ("met" if checks[name].met else "MISSED", checks[name].detail) for name in names
+    ] == expected
+
+
+def test_the_table_shows_the_latency_bound_block() -> None:
+    table = render_table(figures(latency_bound=LATENCY))
+    block = table[table.index("default profile, reference API 50 ms late") :].split("\n\n")[0]
+    assert block.splitlines()[1:] == [
+        "  raw client loop per request  55.5 ms",
+        "  concurrency 1                1.200 x (requests x latency)",
+        "  concurrency 8                0.180 x (requests x latency)",
+    ]

@@ -34,6 +34,13 @@ def test_the_command_is_serve_on_a_free_port_writing_both_files() -> None:
     ]
 
 
+def test_a_latency_is_passed_on_to_serve() -> None:
+    command = serve_command(
+        "/usr/bin/python3", Path("/tmp/t.toml"), Path("/tmp/e.env"), latency_ms=50
+    )
+    assert command[-2:] == ["--latency-ms", "50"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
