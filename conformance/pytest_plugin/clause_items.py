@@ -88,6 +88,7 @@ class RunResult:
             base_url=self.report["base_url"],
             profile=self.report["profile"],
             seed=self.seed,
+            concurrency=self.report["concurrency"],
             clauses=[ClauseResult(**clause) for clause in self.report["clauses"]],
             findings=[Finding.from_json(finding) for finding in self.failures],
             triage=Triage(flaky_policy=self.report["triage"]["flaky_policy"]),

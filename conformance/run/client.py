@@ -7,7 +7,8 @@ properties and fuzzing alike.
 ``send`` may be called from several threads at once. At most ``limits.concurrency`` requests
 are in flight; the rate limit, a ``Retry-After`` pause and the write budget are shared by all
 of them, so they hold exactly as in a sequential run: one thread at a time takes the next
-slot, and a 429 holds back every request of the run, not only the one it answered.
+slot, and a 429 holds back every request of the run, not only the one it answered
+(``conformance.run.pacing``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from conformance.run.pacing import Pacer
 from conformance.run.target import Target
 from conformance.sandbox import check_write_rule
 
@@ -107,16 +109,10 @@ class TargetClient:
         self.stats = ClientStats()
         self.concurrency = target.limits.concurrency
         self._max_writes = max_write_requests
-        self._sleep, self._clock = sleep, clock
-        rps = target.limits.requests_per_second
-        self._interval = 1.0 / rps if rps else 0.0
-        self._next_slot = 0.0
-        self._not_before = 0.0
-        """Set by a 429: no request of the run leaves before this time (client clock)."""
+        self._sleep = sleep
+        self.pacer = Pacer(target.limits.requests_per_second, sleep=sleep, clock=clock)
         self._in_flight = threading.BoundedSemaphore(self.concurrency)
         self._counting = threading.Lock()
-        # Held while a request waits for its slot, so slots go out one at a time, in order.
-        self._pacing = threading.Lock()
         self._http = httpx.Client(
             base_url=target.base_url,
             timeout=target.limits.timeout_seconds,
@@ -164,7 +160,7 @@ class TargetClient:
         network_failures = 0
         throttled = 0
         while True:
-            self._wait_for_slot()
+            self.pacer.wait_turn()
             with self._counting:
                 self.stats.requests += 1
             try:
@@ -197,22 +193,10 @@ class TargetClient:
 
     def _hold_back(self, delay: float) -> None:
         """After a 429: no request of the run leaves for ``delay`` seconds."""
-        until = self._clock() + delay
         with self._counting:
             self.stats.retried_429 += 1
             self.stats.throttled_seconds += delay
-        with self._pacing:
-            self._not_before = max(self._not_before, until)
-
-    def _wait_for_slot(self) -> None:
-        with self._pacing:
-            now = self._clock()
-            start = max(self._next_slot, self._not_before)
-            if start > now:
-                self._sleep(start - now)
-                now = max(self._clock(), start)
-            if self._interval:
-                self._next_slot = now + self._interval
+        self.pacer.hold_back(delay)
 
     @staticmethod
     def _now_http() -> float:

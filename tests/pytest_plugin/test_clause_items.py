@@ -37,6 +37,7 @@ def _report(**changes: Any) -> dict[str, Any]:
         "base_url": "http://127.0.0.1:9",
         "profile": "smoke",
         "seed": 7,
+        "concurrency": 4,
         "passed": False,
         "aborted": None,
         "clauses": [
@@ -92,7 +93,7 @@ def test_the_table_is_the_runs_own_with_the_pytest_rerun_line() -> None:
     assert table[0].split() == ["clause", "result", "checked", "fail", "title", "note"]
     assert table[20].split()[:4] == ["C20", "FAIL", "4", "2"]
     assert table[-3:] == [
-        "target staging (http://127.0.0.1:9), profile smoke, seed 7",
+        "target staging (http://127.0.0.1:9), profile smoke, seed 7, concurrency 4",
         "12 requests (429 retries 0, network retries 0) in 1.5 s: NOT CONFORMING: 3 failing "
         "finding(s)",
         "re-run: pytest --cf-run --cf-seed 7",
