@@ -105,7 +105,7 @@ def run_probes(context: PhaseContext, probes: list[Probe]) -> None:
         for probe, outcome in zip(probes, outcomes, strict=True):
             phase = f"probe: {probe.name}"
             if isinstance(outcome, Unanswered):
-                context.recorder.unanswered(outcome.failure, outcome.request, phase=phase)
+                context.recorder.record_unanswered(outcome.failure, outcome.request, phase=phase)
             elif outcome is not None:
                 exchange, failures = outcome
                 for failure in failures:
@@ -120,6 +120,7 @@ def _probe(context: PhaseContext, probe: Probe) -> ProbeOutcome:
         context.progress.advance()
         return None
     except Unanswered as silence:
+        context.recorder.count_unanswered(silence.failure)
         context.progress.advance(failures=1)
         return silence
     failures = context.recorder.evaluate(exchange)

@@ -322,10 +322,11 @@ class _Run(Generic[T]):
                 # kept throttling has no answer to judge: either way the example is discarded.
                 hypothesis.reject()
             except Unanswered as silence:
-                # Recorded (C22) once the phase is over. Shrinking it would cost a full
+                # Counted now, recorded (C22) once the phase is over. Shrinking it would cost a full
                 # timeout per step, so the example leaves the property instead of failing it.
                 self.sent += 1
                 self.unanswered.append(silence)
+                context.recorder.count_unanswered(silence.failure)
                 progress.advance(failures=1)
                 hypothesis.reject()
             except Exception as exc:
@@ -397,7 +398,9 @@ def _record(context: PhaseContext, name: str, runs: Sequence[_Run[Any]]) -> None
     """Record what the runs found, in run order: the same order whatever the timing."""
     for run in runs:
         for silence in run.unanswered:
-            context.recorder.unanswered(silence.failure, silence.request, phase=f"property: {name}")
+            context.recorder.record_unanswered(
+                silence.failure, silence.request, phase=f"property: {name}"
+            )
     for run in runs:
         if run.failure is not None:
             exchange, failures, replay = run.failure

@@ -134,10 +134,27 @@ class Recorder:
     @_locked
     def unanswered(self, failure: ConformanceFailure, request: Request, *, phase: str) -> None:
         """Count and record a request that got no answer at all (``failure`` is its C22)."""
+        self.count_unanswered(failure)
+        self.record_unanswered(failure, request, phase=phase)
+
+    @_locked
+    def count_unanswered(self, failure: ConformanceFailure) -> None:
+        """The counting half of ``unanswered``, done when the request went unanswered; a phase
+        sending from several threads records it later, in the order it planned its requests."""
         self.exchanges += 1
         if self.only is not None and failure.clause not in self.only:
             return
         self.checked[failure.clause] += 1
+        if not self.context.is_relaxed(failure.clause):
+            self.mark_failing()
+
+    @_locked
+    def record_unanswered(
+        self, failure: ConformanceFailure, request: Request, *, phase: str
+    ) -> None:
+        """The recording half of ``unanswered``: a finding, or a note when C22 is relaxed."""
+        if self.only is not None and failure.clause not in self.only:
+            return
         if self.context.is_relaxed(failure.clause):
             # Relaxed: the request is still named, with its reproducer, but fails nothing.
             self._relaxed_unanswered += 1
@@ -148,7 +165,6 @@ class Recorder:
                     f"reproduce: {record.curl}"
                 )
             return
-        self.mark_failing()
         self._add(
             failure, request, None, phase, kind=phase, plan=ReplayPlan.resend(request, Intent())
         )

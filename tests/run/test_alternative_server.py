@@ -31,6 +31,8 @@ def _run(server: AlternativeServer, tmp_path: Path, profile: str, seed: int) -> 
     out = io.StringIO()
     options = RunOptions(target=target, profile=profile, seed=seed, report_json=report)
     code = execute(options, out=out, environ=server.environ())
+    # The run's own output is the only account of a run that ended before writing its report.
+    assert report.exists(), out.getvalue()
     result: dict[str, object] = json.loads(report.read_text())
     assert (code, result["findings"]) == (0, []), out.getvalue()
     return result
