@@ -6,9 +6,9 @@ the run adds to ``requests × latency``. The ``default`` profile runs once per c
 each time as ``cf-conformance run --target FILE --profile default --concurrency C`` would,
 in this process (so its imports are already done, as in every run after the first).
 
-The server's own time per request is measured too, with the raw client loop: it answers
-``latency_ms`` late *after* doing its work, so even a client with nothing to do of its own
-cannot reach ``requests × latency``.
+The raw client loop is timed against the same server, as a check on the stand-in: every
+answer leaves ``latency_ms`` after its request came in, the server's own work included, so a
+client with nothing to do of its own takes just over ``requests × latency``.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def register(commands: Any) -> None:
         type=int,
         default=0,
         metavar="N",
-        help="delay every answer by N milliseconds, as a distant server would (default: 0)",
+        help="answer every request N milliseconds after it came in, as a distant server would (default: 0)",
     )
     serve.add_argument("--list-faults", action="store_true", help="list the faults and exit")
     serve.set_defaults(handler=run_serve)
@@ -146,7 +146,7 @@ def _announce(server: ReferenceServer, args: argparse.Namespace) -> None:
     print(f"reference API listening on {server.base_url}")
     print(f"faults: {', '.join(server.faults) if server.faults else 'none (conforming)'}")
     if server.latency_ms:
-        print(f"latency: {server.latency_ms} ms added to every answer")
+        print(f"latency: every answer leaves {server.latency_ms} ms after its request came in")
     if args.write_target:
         print(f"target file: {write_target_file(args.write_target, server)}")
     if args.write_env:

@@ -27,8 +27,9 @@ class ReferenceServer:
     """``with ReferenceServer() as server: httpx.get(server.base_url + ...)``.
 
     Each ``start()`` generates fresh credentials and a freshly seeded store. ``port=0`` binds
-    a free port, known as soon as ``start()`` returns. ``latency_ms`` delays every answer by
-    that many milliseconds, without holding up other requests (see ``LatencyLayer``).
+    a free port, known as soon as ``start()`` returns. ``latency_ms`` makes every answer leave
+    that many milliseconds after its request came in, without holding up other requests
+    (see ``LatencyLayer``).
     """
 
     def __init__(

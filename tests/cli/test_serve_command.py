@@ -143,7 +143,7 @@ def test_serve_announces_its_faults_and_latency_and_stops_on_sigterm(tmp_path: P
         assert process.stdout is not None
         banner = [process.stdout.readline() for _ in range(5)]
         assert banner[1] == "faults: no-meta, accept-foreign\n"
-        assert banner[2] == "latency: 150 ms added to every answer\n"
+        assert banner[2] == "latency: every answer leaves 150 ms after its request came in\n"
         assert (
             banner[3] == "credentials: generated, not shown (pass --write-env FILE to use them)\n"
         )

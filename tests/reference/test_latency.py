@@ -77,6 +77,53 @@ def test_no_latency_passes_answers_straight_through() -> None:
     assert asyncio.run(scenario()) == 401
 
 
+class SlowApp:
+    """An app that takes ``work`` seconds of the layer's clock to prepare each answer."""
+
+    def __init__(self, clock: FakeClock, work: float) -> None:
+        self.clock, self.work = clock, work
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.clock.now += self.work
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("work", "expected_sleep"),
+    [(0.0, 0.3), (0.1, 0.2), (0.3, 0.0), (0.5, 0.0)],
+    ids=["instant", "work-inside-the-latency", "work-as-long", "work-longer"],
+)
+def test_the_latency_counts_from_the_requests_arrival(
+    monkeypatch: pytest.MonkeyPatch, work: float, expected_sleep: float
+) -> None:
+    """The server's own work happens inside the latency, never on top of it."""
+    slept: list[float] = []
+
+    async def recorded_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr("conformance.reference.latency.asyncio.sleep", recorded_sleep)
+    clock = FakeClock()
+    layer = LatencyLayer(SlowApp(clock, work), latency_ms=300, clock=clock)
+
+    async def scenario() -> int:
+        transport = httpx.ASGITransport(app=layer)
+        async with httpx.AsyncClient(transport=transport, base_url="http://reference.test") as c:
+            return (await c.post(BULK_UPDATE_PATH, json={})).status_code
+
+    assert asyncio.run(scenario()) == 204
+    assert slept == [pytest.approx(expected_sleep)]
+
+
 @pytest.mark.parametrize("latency_ms", [-1, -1000])
 def test_a_negative_latency_is_refused(latency_ms: int) -> None:
     message = f"latency_ms must be at least 0, got {latency_ms}"
