@@ -114,10 +114,16 @@ The list is what the generated phases were seen to import from their threads.
 
 
 def import_ahead() -> None:
-    """Import ``IMPORTED_AHEAD`` in the calling thread, before any thread of a phase starts."""
-    for name in IMPORTED_AHEAD:
-        with contextlib.suppress(ImportError):
-            importlib.import_module(name)
+    """Import ``IMPORTED_AHEAD`` in the calling thread, before any thread of a phase starts.
+
+    Taking turns with the background loading of schemathesis (``ONE_AT_A_TIME``): two threads
+    importing the same package's modules at once can each hold a module the other needs, and
+    the import system then raises ``_DeadlockError`` in one of them.
+    """
+    with ONE_AT_A_TIME:
+        for name in IMPORTED_AHEAD:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
 
 
 class Workers:

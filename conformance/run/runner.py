@@ -258,16 +258,18 @@ def _run_phases(
     Returns whether every phase ran to its end.
     """
     redactor = phase.recorder.redactor
-    fuzzing = _prepare_fuzzing(phase) if profile.fuzz_examples else None
     try:
         with quick_thread_switches():
             phase.liveness.preflight()
+            # After the preflight: its first connection imports modules in this thread.
+            fuzzing = _prepare_fuzzing(phase) if profile.fuzz_examples else None
             run_probes(phase, probes)
             run_properties(phase, profile)
             if fuzzing is not None:
+                prepared = fuzzing.result()  # the module is loaded once this returns
                 from conformance.run.fuzzing import run_fuzzing  # noqa: PLC0415
 
-                run_fuzzing(phase, examples=profile.fuzz_examples, prepared=fuzzing.result())
+                run_fuzzing(phase, examples=profile.fuzz_examples, prepared=prepared)
     except TargetUnreachable as exc:
         report.aborted = redactor.text(str(exc))
     except PhaseAborted as exc:

@@ -14,10 +14,13 @@ from conformance.reference import ReferenceServer, env_values, write_target_file
 from conformance.reports import Progress
 from conformance.run.client import PlannedRequest, TargetClient
 from conformance.run.concurrency import (
+    IMPORTED_AHEAD,
     MIN_EXAMPLES_PER_RUN,
+    ONE_AT_A_TIME,
     Share,
     Workers,
     derived_seed,
+    import_ahead,
     run_in_threads,
     share_out,
 )
@@ -83,6 +86,33 @@ def test_with_one_thread_tasks_run_in_order_in_the_calling_thread() -> None:
     threads: list[str] = []
     run_in_threads(lambda i: threads.append(threading.current_thread().name), 3, threads=1)
     assert threads == [threading.current_thread().name] * 3
+
+
+def test_importing_ahead_waits_while_another_thread_loads_schemathesis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two threads importing one package at once can deadlock on its module locks (the run
+    then aborts with ``_DeadlockError``): the imports ahead take turns like every loader."""
+    imported: list[str] = []
+    monkeypatch.setattr("conformance.run.concurrency.importlib.import_module", imported.append)
+    holding, release = threading.Event(), threading.Event()
+
+    def loader() -> None:
+        with ONE_AT_A_TIME:
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=loader)
+    holder.start()
+    holding.wait(10)
+    importer = threading.Thread(target=import_ahead)
+    importer.start()
+    importer.join(0.3)
+    imported_while_held = list(imported)
+    release.set()
+    holder.join(10)
+    importer.join(10)
+    assert (imported_while_held, imported) == ([], list(IMPORTED_AHEAD))
 
 
 def test_the_same_threads_serve_one_phase_after_another() -> None:
