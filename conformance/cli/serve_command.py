@@ -63,7 +63,7 @@ def register(commands: Any) -> None:
         type=int,
         default=0,
         metavar="N",
-        help="answer N milliseconds after each request came in, as a distant server would (default: 0)",
+        help="answer N ms after each request came in, as a distant server would (default: 0)",
     )
     serve.add_argument("--list-faults", action="store_true", help="list the faults and exit")
     serve.set_defaults(handler=run_serve)
