@@ -34,7 +34,6 @@ __all__ = [
     "import_ahead",
     "in_background",
     "quick_thread_switches",
-    "run_in_threads",
     "share_out",
 ]
 
@@ -223,15 +222,6 @@ class _Batch:
             self._finished.acquire()
         if self._errors:
             raise self._errors[0]
-
-
-def run_in_threads(task: Callable[[int], None], count: int, *, threads: int) -> None:
-    """``Workers().run(...)`` with threads of its own, which end with it."""
-    workers = Workers()
-    try:
-        workers.run(task, count, threads=threads)
-    finally:
-        workers.close()
 
 
 @contextlib.contextmanager

@@ -1,9 +1,8 @@
 """What every phase shares: send a planned request, build the exchange, run the checks.
 
 Probes, properties and fuzzing differ only in where their requests come from; they all send
-through ``PhaseContext.send`` (or ``exchange``) so that the client's safety rules, the
-recorder's tally and the handling of unanswered requests (C22) apply to each request of the
-run.
+through ``PhaseContext.send`` so that the client's safety rules, the recorder's tally and the
+handling of unanswered requests (C22) apply to each request of the run.
 
 Requests of a phase may be in flight side by side (``run.concurrency``). Counting is safe from
 any thread, but the findings are recorded in the order the phase planned its requests, not
@@ -28,9 +27,9 @@ __all__ = ["PhaseContext", "Unanswered", "run_probes"]
 class Unanswered(Exception):
     """The request got no answer while the target answers others.
 
-    ``failure`` is its C22 finding and ``request`` the request as sent; ``exchange`` has
-    already recorded them, ``send`` leaves that to the caller. The phase moves on to its next
-    request.
+    ``failure`` is its C22 finding and ``request`` the request as sent. ``send`` has counted
+    it already; recording it is the caller's, in the order the phase planned its requests.
+    The phase moves on to its next request.
     """
 
     def __init__(self, failure: ConformanceFailure, request: Request) -> None:
@@ -58,20 +57,12 @@ class PhaseContext:
     def concurrency(self) -> int:
         return self.client.concurrency
 
-    def exchange(self, planned: PlannedRequest, intent: Intent, *, phase: str) -> Exchange:
+    def send(self, planned: PlannedRequest, intent: Intent) -> Exchange:
         """Send ``planned`` and pair the answer with the request as sent.
 
-        Raises ``Unanswered`` once a request that got no answer is recorded under ``phase``,
-        and ``TargetUnreachable`` when the liveness checks say the target is gone.
+        Raises ``Unanswered``, counted but not recorded, for a request that got no answer, and
+        ``TargetUnreachable`` when the liveness checks say the target is gone.
         """
-        try:
-            return self.send(planned, intent)
-        except Unanswered as silence:
-            self.recorder.unanswered(silence.failure, silence.request, phase=phase)
-            raise
-
-    def send(self, planned: PlannedRequest, intent: Intent) -> Exchange:
-        """``exchange`` without recording: an ``Unanswered`` is the caller's to record."""
         try:
             response = self.client.send(planned)
         except NoAnswer as silence:
@@ -79,7 +70,9 @@ class PhaseContext:
             request = Request.from_content(
                 planned.method, silence.url, dict(planned.headers), planned.content
             )
-            raise Unanswered(unanswered_failure(planned, silence, self.client), request) from None
+            failure = unanswered_failure(planned, silence, self.client)
+            self.recorder.count_unanswered(failure)
+            raise Unanswered(failure, request) from None
         request = Request.from_content(
             planned.method, str(response.request.url), dict(planned.headers), planned.content
         )
@@ -120,7 +113,6 @@ def _probe(context: PhaseContext, probe: Probe) -> ProbeOutcome:
         context.progress.advance()
         return None
     except Unanswered as silence:
-        context.recorder.count_unanswered(silence.failure)
         context.progress.advance(failures=1)
         return silence
     failures = context.recorder.evaluate(exchange)

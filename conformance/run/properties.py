@@ -322,11 +322,10 @@ class _Run(Generic[T]):
                 # kept throttling has no answer to judge: either way the example is discarded.
                 hypothesis.reject()
             except Unanswered as silence:
-                # Counted now, recorded (C22) once the phase is over. Shrinking it would cost a full
-                # timeout per step, so the example leaves the property instead of failing it.
+                # Counted already, recorded (C22) once the phase is over. Shrinking it would cost
+                # a full timeout per step, so the example leaves the property instead of failing it.
                 self.sent += 1
                 self.unanswered.append(silence)
-                context.recorder.count_unanswered(silence.failure)
                 progress.advance(failures=1)
                 hypothesis.reject()
             except Exception as exc:

@@ -6,8 +6,8 @@ systematic bug does not bury the report under hundreds of copies of one message.
 
 One recorder serves every thread of a run: counting and recording happen under its lock, the
 checks themselves outside it. Which example a finding keeps, and the order of the findings,
-depend on the order of the ``add`` and ``unanswered`` calls, so the phases make those in a
-deterministic order (``run.phases``).
+depend on the order of the ``add`` and ``record_unanswered`` calls, so the phases make those
+in a deterministic order (``run.phases``).
 """
 
 from __future__ import annotations
@@ -132,15 +132,10 @@ class Recorder:
         )
 
     @_locked
-    def unanswered(self, failure: ConformanceFailure, request: Request, *, phase: str) -> None:
-        """Count and record a request that got no answer at all (``failure`` is its C22)."""
-        self.count_unanswered(failure)
-        self.record_unanswered(failure, request, phase=phase)
-
-    @_locked
     def count_unanswered(self, failure: ConformanceFailure) -> None:
-        """The counting half of ``unanswered``, done when the request went unanswered; a phase
-        sending from several threads records it later, in the order it planned its requests."""
+        """Count a request that got no answer at all (``failure`` is its C22), when it went
+        unanswered; ``record_unanswered`` records it later, in the order the phase planned its
+        requests, whichever thread sent it."""
         self.exchanges += 1
         if self.only is not None and failure.clause not in self.only:
             return
@@ -152,7 +147,8 @@ class Recorder:
     def record_unanswered(
         self, failure: ConformanceFailure, request: Request, *, phase: str
     ) -> None:
-        """The recording half of ``unanswered``: a finding, or a note when C22 is relaxed."""
+        """Record a request ``count_unanswered`` counted: a finding, or a note when C22 is
+        relaxed."""
         if self.only is not None and failure.clause not in self.only:
             return
         if self.context.is_relaxed(failure.clause):

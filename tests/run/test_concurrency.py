@@ -21,7 +21,6 @@ from conformance.run.concurrency import (
     Workers,
     derived_seed,
     import_ahead,
-    run_in_threads,
     share_out,
 )
 from conformance.run.runner import RunOptions, execute
@@ -55,7 +54,16 @@ def test_run_seeds_depend_on_the_seed_the_phase_and_the_run_only() -> None:
     assert first[1] == Share(1, 20, derived_seed(7, "valid", 1))
 
 
-def test_run_in_threads_runs_every_task_side_by_side() -> None:
+@pytest.fixture
+def workers() -> Iterator[Workers]:
+    pool = Workers()
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+def test_workers_run_every_task_side_by_side(workers: Workers) -> None:
     # Each task waits for all four to be running at once: run one after the other, the
     # barrier would time out and break.
     all_running = threading.Barrier(4, timeout=10)
@@ -65,11 +73,11 @@ def test_run_in_threads_runs_every_task_side_by_side() -> None:
         all_running.wait()
         done.append(index)
 
-    run_in_threads(task, 4, threads=4)
+    workers.run(task, 4, threads=4)
     assert sorted(done) == [0, 1, 2, 3]
 
 
-def test_run_in_threads_stops_handing_out_tasks_after_an_error() -> None:
+def test_workers_stop_handing_out_tasks_after_an_error(workers: Workers) -> None:
     ran: list[int] = []
 
     def task(index: int) -> None:
@@ -78,13 +86,13 @@ def test_run_in_threads_stops_handing_out_tasks_after_an_error() -> None:
             raise KeyError("boom")
 
     with pytest.raises(KeyError, match="boom"):
-        run_in_threads(task, 50, threads=2)
+        workers.run(task, 50, threads=2)
     assert len(ran) < 50
 
 
-def test_with_one_thread_tasks_run_in_order_in_the_calling_thread() -> None:
+def test_with_one_thread_tasks_run_in_order_in_the_calling_thread(workers: Workers) -> None:
     threads: list[str] = []
-    run_in_threads(lambda i: threads.append(threading.current_thread().name), 3, threads=1)
+    workers.run(lambda i: threads.append(threading.current_thread().name), 3, threads=1)
     assert threads == [threading.current_thread().name] * 3
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import strategies as st
 from support.fake_time import FakeTime
 
-from conformance.checks import CheckContext, Intent
+from conformance.checks import CheckContext, Exchange, Intent
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.reports import Progress
 from conformance.run.client import NoAnswer, PlannedRequest, TargetClient, TargetUnreachable
@@ -85,6 +85,15 @@ def _context(client: TargetClient, *, only: frozenset[str] | None = None) -> Pha
         only=only,
     )
     return PhaseContext(client=client, recorder=recorder, progress=Progress(quiet=True), seed=1)
+
+
+def _exchange(context: PhaseContext, planned: PlannedRequest, *, phase: str) -> Exchange:
+    """Send ``planned`` as a phase does: an unanswered request is recorded under ``phase``."""
+    try:
+        return context.send(planned, INTENT)
+    except Unanswered as silence:
+        context.recorder.record_unanswered(silence.failure, silence.request, phase=phase)
+        raise
 
 
 # -- the liveness check itself ----------------------------------------------------------------
@@ -178,7 +187,7 @@ def test_an_unanswered_request_becomes_a_c22_finding_with_its_reproducer() -> No
     client = _client(_hangs_on_arrays, FakeTime(), retries=0, timeout_seconds=2.5)
     context = _context(client)
     with pytest.raises(Unanswered):
-        context.exchange(_post(ARRAY_BODY), INTENT, phase="probe: malformed: body is an array")
+        _exchange(context, _post(ARRAY_BODY), phase="probe: malformed: body is an array")
     [record] = context.recorder.records
     assert (record.clause, record.check, record.phase) == (
         "C22",
@@ -207,7 +216,7 @@ def test_an_unanswered_request_becomes_a_c22_finding_with_its_reproducer() -> No
     )
     assert SECRET not in json.dumps(record.request) + record.curl
     # The run goes on: the next request is sent and judged as usual.
-    assert context.exchange(_post(b"{}"), INTENT, phase="next").status == 200
+    assert _exchange(context, _post(b"{}"), phase="next").status == 200
     assert client.stats.requests == 3  # the array, one liveness check, the next request
 
 
@@ -216,7 +225,7 @@ def test_unanswered_requests_are_counted_under_c22_and_answered_ones_pass_it() -
     context = _context(_client(_hangs_on_arrays, FakeTime(), retries=0), only=frozenset({"C22"}))
     for content in (b"{}", ARRAY_BODY, b"{}", ARRAY_BODY, b"{}"):
         with contextlib.suppress(Unanswered):
-            context.recorder.check(context.exchange(_post(content), INTENT, phase="p"), phase="p")
+            context.recorder.check(_exchange(context, _post(content), phase="p"), phase="p")
     [c22] = [result for result in context.recorder.clause_results() if result.clause == "C22"]
     assert (c22.status, c22.checked, c22.failures) == ("failed", 5, 2)
     assert context.recorder.first_failure_at == 2
@@ -224,7 +233,7 @@ def test_unanswered_requests_are_counted_under_c22_and_answered_ones_pass_it() -
 
 def test_c22_passes_when_every_request_got_an_answer() -> None:
     context = _context(_client(_hangs_on_arrays, FakeTime(), retries=0))
-    context.recorder.check(context.exchange(_post(b"{}"), INTENT, phase="p"), phase="p")
+    context.recorder.check(_exchange(context, _post(b"{}"), phase="p"), phase="p")
     [c22] = [result for result in context.recorder.clause_results() if result.clause == "C22"]
     assert (c22.status, c22.checked, c22.failures) == ("passed", 1, 0)
 
@@ -232,7 +241,7 @@ def test_c22_passes_when_every_request_got_an_answer() -> None:
 def test_an_unanswered_request_outside_only_is_skipped_but_not_recorded() -> None:
     context = _context(_client(_hangs_on_arrays, FakeTime(), retries=0), only=frozenset({"C11"}))
     with pytest.raises(Unanswered):
-        context.exchange(_post(ARRAY_BODY), INTENT, phase="p")
+        _exchange(context, _post(ARRAY_BODY), phase="p")
     assert context.recorder.records == []
     assert context.recorder.failed["C22"] == 0
 
@@ -242,7 +251,7 @@ def test_a_target_gone_silent_ends_the_phase_and_records_nothing() -> None:
     client = _client(_silent_for(100, _status(200)), fake, retries=0)
     context = _context(client)
     with pytest.raises(TargetUnreachable, match="3 liveness checks in a row did too"):
-        context.exchange(_post(b"{}"), INTENT, phase="p")
+        _exchange(context, _post(b"{}"), phase="p")
     assert context.recorder.records == []
     assert client.stats.requests == 1 + LIVENESS_CHECKS
 
@@ -313,7 +322,7 @@ def test_with_c22_relaxed_an_unanswered_request_is_a_note_not_a_failure() -> Non
     )
     context = PhaseContext(client=client, recorder=recorder, progress=Progress(quiet=True), seed=1)
     with pytest.raises(Unanswered):
-        context.exchange(_post(ARRAY_BODY), INTENT, phase="probe: array")
+        _exchange(context, _post(ARRAY_BODY), phase="probe: array")
     assert recorder.records == []
     assert recorder.first_failure_at is None
     assert recorder.notes == [
