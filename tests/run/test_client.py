@@ -6,6 +6,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 from support.fake_time import FakeTime
+from support.threads import start_together
 
 from conformance.run.client import (
     PlannedRequest,
@@ -149,21 +150,15 @@ def test_retry_after_seconds(value: str | None, seconds: float) -> None:
 def _from_threads(client: TargetClient, threads: int, each: int) -> list[BaseException]:
     """``each`` sends from each of ``threads`` threads at once; what they raised."""
     errors: list[BaseException] = []
-    start = threading.Barrier(threads)
 
     def send_all() -> None:
-        start.wait(timeout=10)
         for _ in range(each):
             try:
                 client.send(_post(["INC-1"]))
             except Exception as exc:
                 errors.append(exc)
 
-    workers = [threading.Thread(target=send_all) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    start_together(threads, send_all)
     return errors
 
 

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from support.fake_time import FakeTime
+from support.threads import start_together
 
 from conformance.run.pacing import Pacer
 
@@ -13,20 +14,14 @@ def _turns_from_threads(pacer: Pacer, threads: int, each: int) -> list[float]:
     """The times at which ``threads`` threads, ``each`` turns apiece, were let go."""
     let_go: list[float] = []
     lock = threading.Lock()
-    start = threading.Barrier(threads, timeout=10)
 
     def take_turns() -> None:
-        start.wait()
         for _ in range(each):
             at = pacer.wait_turn()
             with lock:
                 let_go.append(at)
 
-    workers = [threading.Thread(target=take_turns) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    start_together(threads, take_turns)
     return sorted(let_go)
 
 
