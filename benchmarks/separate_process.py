@@ -105,7 +105,8 @@ def separate_reference(
 ) -> Iterator[ServedReference]:
     """Start ``serve`` in a child process, yield its target, and stop it on the way out.
 
-    ``latency_ms`` delays each of its answers (``serve --latency-ms``), as a distant server's.
+    ``latency_ms`` makes each answer leave that long after its request came in
+    (``serve --latency-ms``), as a distant server's would.
     """
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as folder:
         root = Path(folder)

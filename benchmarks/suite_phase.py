@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import threading
@@ -48,9 +47,7 @@ def run_suite_phase(
     ``max_items`` is what ``cf-conformance run`` uses against this target, so the request
     sizes are the ones a real run sends; ``concurrency`` is the run's default unless given.
     """
-    target = dataclasses.replace(
-        target, limits=dataclasses.replace(target.limits, concurrency=concurrency)
-    )
+    target = target.with_concurrency(concurrency)
     max_items = min(target.limits.max_items or 100, 100)
     authorization = target.writer.authorization()
     headers = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import random
 import shlex
@@ -160,8 +159,7 @@ def _with_concurrency(target: Target, concurrency: int | None) -> Target:
         raise UsageError(
             f"--concurrency must be between 1 and {MAX_CONCURRENCY}, got {concurrency}"
         )
-    limits = dataclasses.replace(target.limits, concurrency=concurrency)
-    return dataclasses.replace(target, limits=limits)
+    return target.with_concurrency(concurrency)
 
 
 def _run(

@@ -6,6 +6,7 @@ file, the key and the fix; the CLI turns it into exit code 2.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import tomllib
@@ -88,6 +89,11 @@ class Target:
     @property
     def credentials(self) -> tuple[Credential, ...]:
         return (self.writer,) if self.no_scope is None else (self.writer, self.no_scope)
+
+    def with_concurrency(self, concurrency: int) -> Target:
+        """This target with ``limits.concurrency`` replaced (``--concurrency``)."""
+        limits = dataclasses.replace(self.limits, concurrency=concurrency)
+        return dataclasses.replace(self, limits=limits)
 
 
 def load_target(path: Path, environ: Mapping[str, str] | None = None) -> Target:
