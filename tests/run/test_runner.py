@@ -313,3 +313,18 @@ def test_markdown_summary_is_appended_to_github_step_summary(
     assert "## ContraForce conformance: reference" in text
     assert "| C17 | accepted and forbidden partition the requested ids | ✅ passed |" in text
     assert "`cf-conformance run --profile smoke --seed 9 --concurrency 4 --max-examples 2`" in text
+
+
+@pytest.mark.parametrize("concurrency", [0, 33])
+def test_a_concurrency_out_of_range_is_refused_before_anything_is_sent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], concurrency: int
+) -> None:
+    target = _target_file(tmp_path, "http://127.0.0.1:9")
+    with pytest.raises(SystemExit) as refused:
+        main(["run", "--target", str(target), "--concurrency", str(concurrency)])
+    assert refused.value.code == 2
+    assert f"must be between 1 and 32, got {concurrency}" in capsys.readouterr().err
+    out = Capture()
+    options = RunOptions(target=target, concurrency=concurrency)
+    assert execute(options, out=out, environ={"T_ID": "id", "T_SECRET": "secret"}) == 2
+    assert f"--concurrency must be between 1 and 32, got {concurrency}" in capsys.readouterr().err
