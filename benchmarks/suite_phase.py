@@ -15,7 +15,6 @@ from conformance.concurrency import DEFAULT_CONCURRENCY
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.reports import Progress
 from conformance.run.client import PlannedRequest, TargetClient
-from conformance.run.concurrency import quick_thread_switches
 from conformance.run.credentials import Redactor
 from conformance.run.phases import PhaseContext
 from conformance.run.properties import run_property
@@ -77,7 +76,7 @@ def run_suite_phase(
             progress=Progress(io.StringIO(), quiet=True),
             seed=seed,
         )
-        with quick_thread_switches():  # as in a run
+        try:
             run_property(
                 context,
                 "valid bulk updates",
@@ -85,7 +84,8 @@ def run_suite_phase(
                 plan,
                 max_examples=examples,
             )
-        context.workers.close()
+        finally:
+            context.close()
     starts.sort()
     return SuiteResult(
         cases=len(starts),

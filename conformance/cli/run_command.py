@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from conformance.clauses import CLAUSES
-from conformance.concurrency import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
+from conformance.concurrency import DEFAULT_CONCURRENCY
 from conformance.exit_codes import ExitCode
+from conformance.limits import LIMIT_RANGES, LimitError
 
 __all__ = ["register"]
 
@@ -56,9 +57,10 @@ def _date(value: str) -> datetime.date:
 
 def _concurrency(value: str) -> int:
     number = int(value)
-    if not 1 <= number <= MAX_CONCURRENCY:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_CONCURRENCY}, got {number}")
-    return number
+    try:
+        return int(LIMIT_RANGES["concurrency"].checked("concurrency", number))
+    except LimitError as exc:
+        raise argparse.ArgumentTypeError(exc.problem) from None
 
 
 def register(commands: Any) -> None:

@@ -11,17 +11,18 @@ in the order the answers came back, so a report lists them the same way every ti
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from conformance.checks import ConformanceFailure, Exchange, Intent, Request
 from conformance.reports import Progress
 from conformance.run.client import NoAnswer, PlannedRequest, StillThrottled, TargetClient
-from conformance.run.concurrency import Workers
+from conformance.run.concurrency import in_index_order, run_pool
 from conformance.run.liveness import Liveness, unanswered_failure
 from conformance.run.probes import Probe
 from conformance.run.recorder import Recorder
 
-__all__ = ["PhaseContext", "Unanswered", "run_probes"]
+__all__ = ["PhaseAborted", "PhaseContext", "Unanswered", "run_probes"]
 
 
 class Unanswered(Exception):
@@ -37,6 +38,18 @@ class Unanswered(Exception):
         self.failure, self.request = failure, request
 
 
+class PhaseAborted(BaseException):
+    """Carries an error that must end the run at once, past Hypothesis.
+
+    Hypothesis shrinks any ``Exception`` raised by a test; an unreachable target or a spent
+    write budget must instead stop the phase immediately, so it travels as a BaseException.
+    """
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
 @dataclass
 class PhaseContext:
     client: TargetClient
@@ -47,11 +60,16 @@ class PhaseContext:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(clause, reason) pairs for clauses a phase could not exercise."""
     liveness: Liveness = field(init=False)
-    workers: Workers = field(init=False, default_factory=Workers)
+    pool: ThreadPoolExecutor = field(init=False)
     """The run's threads, kept from one phase to the next (``conformance.run.concurrency``)."""
 
     def __post_init__(self) -> None:
         self.liveness = Liveness(self.client)
+        self.pool = run_pool(self.client.concurrency)
+
+    def close(self) -> None:
+        """Let the run's threads go; a task still running (an interrupted run) finishes alone."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
     @property
     def concurrency(self) -> int:
@@ -92,7 +110,7 @@ def run_probes(context: PhaseContext, probes: list[Probe]) -> None:
         outcomes[index] = _probe(context, probes[index])
 
     try:
-        context.workers.run(send, len(probes), threads=context.concurrency)
+        in_index_order(context.pool, send, len(probes), threads=context.concurrency)
     finally:
         # Also when the target went away: what was judged before that is reported.
         for probe, outcome in zip(probes, outcomes, strict=True):

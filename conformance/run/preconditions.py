@@ -5,14 +5,29 @@ Each problem is a ``UsageError`` (exit 2) that names the option or the key to fi
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import TextIO
 
 from conformance.checks import CheckContext
+from conformance.limits import LimitError
 from conformance.run.guard import production_reason
 from conformance.run.profiles import PROFILES, Profile, resize_profile
-from conformance.run.target import Target
+from conformance.run.target import Target, load_target
 
-__all__ = ["UsageError", "check_context", "guard_production", "resolve_profile"]
+__all__ = [
+    "EmbeddedTarget",
+    "UsageError",
+    "check_context",
+    "guard_production",
+    "open_target",
+    "resolve_profile",
+]
+
+EmbeddedTarget = Callable[[TextIO], AbstractContextManager[Target]]
+"""Opens the target of a run without ``--target``; it may print to ``out`` where that is."""
 
 
 class UsageError(Exception):
@@ -59,3 +74,31 @@ def guard_production(target: Target, *, allow: bool, out: TextIO) -> None:
         "because --allow-production was given",
         file=out,
     )
+
+
+@contextlib.contextmanager
+def open_target(
+    path: Path | None,
+    concurrency: int | None,
+    environ: Mapping[str, str],
+    out: TextIO,
+    embedded: EmbeddedTarget | None,
+) -> Iterator[Target]:
+    """The target file at ``path``, or without one what ``embedded`` opens; ``--concurrency``
+    applied (checked by ``Limits``, so a value out of range is a ``UsageError``)."""
+    if path is not None:
+        yield _with_concurrency(load_target(path, environ), concurrency)
+    elif embedded is None:
+        raise UsageError("no target: pass --target FILE")
+    else:
+        with embedded(out) as target:
+            yield _with_concurrency(target, concurrency)
+
+
+def _with_concurrency(target: Target, concurrency: int | None) -> Target:
+    if concurrency is None:
+        return target
+    try:
+        return target.with_concurrency(concurrency)
+    except LimitError as exc:
+        raise UsageError(f"--concurrency {exc.problem}") from None

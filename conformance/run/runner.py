@@ -2,57 +2,47 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import shlex
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
-from conformance.concurrency import MAX_CONCURRENCY
 from conformance.exit_codes import ExitCode
-from conformance.reports import BaselineEntry, Progress, RunReport, print_plan, write_reports
+from conformance.reports import Progress, RunReport, print_plan, write_reports
 from conformance.run.client import TargetClient, TargetUnreachable, WriteBudgetExceeded
-from conformance.run.concurrency import ONE_AT_A_TIME, in_background, quick_thread_switches
 from conformance.run.credentials import Redactor
-from conformance.run.phases import PhaseContext, run_probes
+from conformance.run.phases import PhaseAborted, PhaseContext, run_probes
 from conformance.run.preconditions import (
+    EmbeddedTarget,
     UsageError,
     check_context,
     guard_production,
+    open_target,
     resolve_profile,
 )
 from conformance.run.probes import Probe, plan_probes
 from conformance.run.profiles import Profile
-from conformance.run.properties import PhaseAborted, run_properties
+from conformance.run.properties import run_properties
 from conformance.run.recorder import Recorder
 from conformance.run.replay import replay_findings
 from conformance.run.reporting import complete_report, dry_run_plan
-from conformance.run.target import ConfigError, Target, load_target
-from conformance.triage import (
-    PreviousRun,
-    TriageInputError,
-    classify,
-    load_baseline,
-    load_previous,
-    write_baseline,
+from conformance.run.target import ConfigError, Target
+from conformance.run.triage_files import (
+    TriageInputs,
+    read_triage_inputs,
+    triage,
+    write_baseline_file,
 )
-
-if TYPE_CHECKING:
-    from conformance.run.fuzzing import Fuzzing
+from conformance.triage import TriageInputError
 
 __all__ = ["EmbeddedTarget", "RunOptions", "UsageError", "execute"]
-
-EmbeddedTarget = Callable[[TextIO], AbstractContextManager[Target]]
-"""Opens the target of a run without ``--target``; it may print to ``out`` where that is."""
 
 
 @dataclass
@@ -79,12 +69,6 @@ class RunOptions:
     """Requests in flight at once; ``None`` keeps the target's ``limits.concurrency``."""
 
 
-@dataclass(frozen=True)
-class _TriageInputs:
-    baseline: list[BaselineEntry] | None
-    previous: PreviousRun | None
-
-
 def execute(
     options: RunOptions,
     *,
@@ -100,8 +84,13 @@ def execute(
     out = out or sys.stdout
     environ = os.environ if environ is None else environ
     try:
-        inputs = _triage_inputs(options)
-        with _target(options, environ, out, embedded) as target:
+        inputs = read_triage_inputs(
+            baseline=options.baseline,
+            previous=options.previous,
+            write_to=options.write_baseline,
+            expires=options.expires,
+        )
+        with open_target(options.target, options.concurrency, environ, out, embedded) as target:
             redactor = Redactor.for_credentials(target.credentials)
             try:
                 return _run(options, target, out, redactor, environ, inputs=inputs)
@@ -121,47 +110,6 @@ def execute(
         return ExitCode.USAGE
 
 
-def _triage_inputs(options: RunOptions) -> _TriageInputs:
-    """Read the baseline and the previous report before anything is sent (exit 2 if bad)."""
-    if options.write_baseline is not None and options.expires is None:
-        raise UsageError("--write-baseline needs --expires DATE (when its entries expire)")
-    if options.expires is not None:
-        if options.write_baseline is None:
-            raise UsageError("--expires applies to --write-baseline FILE only")
-        if options.expires <= date.today():
-            raise UsageError(
-                f"--expires {options.expires.isoformat()} is not in the future: "
-                "written entries would have expired already"
-            )
-    return _TriageInputs(
-        baseline=None if options.baseline is None else load_baseline(options.baseline),
-        previous=None if options.previous is None else load_previous(options.previous),
-    )
-
-
-@contextlib.contextmanager
-def _target(
-    options: RunOptions, environ: Mapping[str, str], out: TextIO, embedded: EmbeddedTarget | None
-) -> Iterator[Target]:
-    if options.target is not None:
-        yield _with_concurrency(load_target(options.target, environ), options.concurrency)
-    elif embedded is None:
-        raise UsageError("no target: pass --target FILE")
-    else:
-        with embedded(out) as target:
-            yield _with_concurrency(target, options.concurrency)
-
-
-def _with_concurrency(target: Target, concurrency: int | None) -> Target:
-    if concurrency is None:
-        return target
-    if not 1 <= concurrency <= MAX_CONCURRENCY:
-        raise UsageError(
-            f"--concurrency must be between 1 and {MAX_CONCURRENCY}, got {concurrency}"
-        )
-    return target.with_concurrency(concurrency)
-
-
 def _run(
     options: RunOptions,
     target: Target,
@@ -169,7 +117,7 @@ def _run(
     redactor: Redactor,
     environ: Mapping[str, str],
     *,
-    inputs: _TriageInputs,
+    inputs: TriageInputs,
 ) -> int:
     profile = resolve_profile(options.profile, target, max_examples=options.max_examples)
     context = check_context(target)
@@ -217,21 +165,11 @@ def _run(
             if report.aborted is None:
                 replay_findings(phase)
         finally:
-            phase.workers.close()
+            phase.close()
     skipped = [(clause, p.reason) for p in skipped_probes for clause in p.clauses]
     skipped.append(("C21", "the vendored spec has no read-back operation yet"))
     complete_report(report, recorder, client.stats, target.limits, [*phase.skipped, *skipped])
-    report.triage = classify(
-        report.findings,
-        today=date.today(),
-        flaky_policy=target.flaky,
-        baseline=inputs.baseline,
-        baseline_source=None if options.baseline is None else str(options.baseline),
-        previous=inputs.previous,
-        # The rate-limit finding ("limits") is judged on every run that sends anything.
-        checked_clauses={c.clause for c in report.clauses if c.checked} | {"limits"},
-        completed=completed,
-    )
+    triage(report, inputs, flaky_policy=target.flaky, completed=completed)
     report.duration_seconds = time.monotonic() - started
     write_reports(
         report,
@@ -242,7 +180,7 @@ def _run(
         junit_path=options.junit_xml,
     )
     if options.write_baseline is not None and options.expires is not None:
-        _write_baseline(options.write_baseline, options.expires, inputs, report, out)
+        write_baseline_file(options.write_baseline, options.expires, inputs, report, out)
     if report.aborted:
         return ExitCode.UNREACHABLE
     return ExitCode.OK if report.passed else ExitCode.FAILED
@@ -257,17 +195,12 @@ def _run_phases(
     """
     redactor = phase.recorder.redactor
     try:
-        with quick_thread_switches():
-            phase.liveness.preflight()
-            # After the preflight: its first connection imports modules in this thread.
-            fuzzing = _prepare_fuzzing(phase) if profile.fuzz_examples else None
-            run_probes(phase, probes)
-            run_properties(phase, profile)
-            if fuzzing is not None:
-                prepared = fuzzing.result()  # the module is loaded once this returns
-                from conformance.run.fuzzing import run_fuzzing  # noqa: PLC0415
-
-                run_fuzzing(phase, examples=profile.fuzz_examples, prepared=prepared)
+        phase.liveness.preflight()
+        fuzzing = _fuzzing(phase, profile.fuzz_examples) if profile.fuzz_examples else None
+        run_probes(phase, probes)
+        run_properties(phase, profile)
+        if fuzzing is not None:
+            fuzzing()
     except TargetUnreachable as exc:
         report.aborted = redactor.text(str(exc))
     except PhaseAborted as exc:
@@ -284,33 +217,16 @@ def _run_phases(
     return False
 
 
-def _write_baseline(
-    path: Path, expires: date, inputs: _TriageInputs, report: RunReport, out: TextIO
-) -> None:
-    if report.aborted:
-        print(f"baseline not written to {path}: the run did not complete", file=out)
-        return
-    kept = inputs.baseline or []
-    note = f"{date.today().isoformat()}, target {report.target}, seed {report.seed}"
-    added = write_baseline(path, kept, report.findings, expires=expires, note=note)
-    print(
-        f"baseline written to {path}: {added} new entry(ies) expiring {expires.isoformat()}"
-        + (f", {len(kept)} kept from --baseline" if kept else ""),
-        file=out,
-    )
+def _fuzzing(phase: PhaseContext, examples: int) -> Callable[[], None]:
+    """The fuzzing phase, ready to run: schemathesis and the document are loaded now.
 
+    schemathesis takes a while to load, and profiles without fuzzing skip it. Loaded here,
+    in plain code before any phase starts a thread, it is ready for every thread.
+    """
+    from conformance.run.fuzzing import prepare_fuzzing, run_fuzzing  # noqa: PLC0415
 
-def _prepare_fuzzing(phase: PhaseContext) -> Future[Fuzzing]:
-    """Load schemathesis while the probes and properties run: they mostly wait for answers."""
-
-    def prepare() -> Fuzzing:
-        # Taking turns with the draws: importing schemathesis also imports Hypothesis modules.
-        with ONE_AT_A_TIME:
-            from conformance.run.fuzzing import prepare_fuzzing  # noqa: PLC0415
-
-            return prepare_fuzzing(phase.client.target)
-
-    return in_background(prepare)
+    prepared = prepare_fuzzing(phase.client.target)
+    return lambda: run_fuzzing(phase, examples=examples, prepared=prepared)
 
 
 def _rerun_command(options: RunOptions, profile: Profile, seed: int, concurrency: int) -> str:

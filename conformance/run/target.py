@@ -7,7 +7,6 @@ file, the key and the fix; the CLI turns it into exit code 2.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import tomllib
 from collections.abc import Mapping
@@ -16,59 +15,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from conformance.concurrency import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
+from conformance.limits import LimitError, Limits
 from conformance.reports import FlakyPolicy
 from conformance.run.credentials import Credential
+from conformance.run.target_keys import ConfigError, reject_unknown_keys
 from conformance.sandbox import Incident, Sandbox
 
 __all__ = ["ConfigError", "Limits", "Target", "load_target", "parse_target"]
-
-ALLOWED_KEYS: dict[str, set[str]] = {
-    "": {"name", "base_url", "production_hosts", "auth", "sandbox", "limits", "checks", "profiles"},
-    "profiles": {"smoke", "default", "nightly", "release"},
-    "profiles.*": {
-        "property_examples",
-        "invalid_examples",
-        "leak_sequences",
-        "fuzz_examples",
-        "max_write_requests",
-    },
-    "auth": {"writer", "no_scope"},
-    "auth.*": {"scheme", "client_id_env", "client_secret_env", "token_env"},
-    "sandbox": {"writable", "foreign"},
-    "sandbox.*[]": {"id", "workspace"},
-    "limits": {
-        "requests_per_second",
-        "max_items",
-        "max_write_requests",
-        "max_429_share",
-        "timeout_seconds",
-        "retries",
-        "concurrency",
-    },
-    "checks": {"relax", "problem_codes", "flaky"},
-}
-
-
-class ConfigError(ValueError):
-    """A broken target file or environment; the message names the key and the fix."""
-
-    def __init__(self, source: str, key: str, problem: str, fix: str) -> None:
-        self.source, self.key, self.problem, self.fix = source, key, problem, fix
-        where = f"{source}: {key}" if key else source
-        super().__init__(f"{where}: {problem} ({fix})")
-
-
-@dataclass(frozen=True)
-class Limits:
-    requests_per_second: float | None = None
-    max_items: int | None = None
-    max_write_requests: int | None = None
-    max_429_share: float = 0.2
-    timeout_seconds: float = 10.0
-    retries: int = 2
-    concurrency: int = DEFAULT_CONCURRENCY
-    """Requests in flight at once; ``requests_per_second`` still caps the rate."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +62,7 @@ def load_target(path: Path, environ: Mapping[str, str] | None = None) -> Target:
 
 
 def parse_target(raw: Mapping[str, Any], *, source: str, environ: Mapping[str, str]) -> Target:
-    _reject_unknown_keys(raw, "", source)
+    reject_unknown_keys(raw, source)
     base_url = _base_url(raw.get("base_url"), source)
     auth = _table(raw, "auth", source, required=True)
     writer = _credential(auth, "writer", source, environ, required=True)
@@ -139,28 +92,6 @@ def parse_target(raw: Mapping[str, Any], *, source: str, environ: Mapping[str, s
         ),
         flaky=_flaky(_table(raw, "checks", source).get("flaky", "fail"), source),
     )
-
-
-def _reject_unknown_keys(node: Mapping[str, Any], scope: str, source: str, where: str = "") -> None:
-    """Fail on the first key the format does not know; ``scope`` indexes ALLOWED_KEYS."""
-    allowed = ALLOWED_KEYS.get(scope, set())
-    for key, value in node.items():
-        path = f"{where}.{key}" if where else key
-        if key not in allowed:
-            close = difflib.get_close_matches(key, sorted(allowed), n=1)
-            hint = (
-                f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(allowed))}"
-            )
-            raise ConfigError(source, path, "unknown key", f"remove it; {hint}")
-        child = (
-            f"{scope}.*" if scope in ("auth", "sandbox") else (f"{scope}.{key}" if scope else key)
-        )
-        if isinstance(value, Mapping) and child in ALLOWED_KEYS:
-            _reject_unknown_keys(value, child, source, path)
-        elif isinstance(value, list) and f"{child}[]" in ALLOWED_KEYS:
-            for index, item in enumerate(value):
-                if isinstance(item, Mapping):
-                    _reject_unknown_keys(item, f"{child}[]", source, f"{path}[{index}]")
 
 
 def _table(
@@ -276,41 +207,11 @@ def _sandbox(table: Mapping[str, Any], source: str) -> Sandbox:
     return sandbox
 
 
-def _number(
-    table: Mapping[str, Any], key: str, source: str, *, spec: tuple[type, float, float | None]
-) -> Any:
-    kind, low, high = spec
-    value = table[key]
-    bound = f">= {low}" if high is None else f"between {low} and {high}"
-    accepted = (int, float) if kind is float else int
-    if isinstance(value, bool) or not isinstance(value, accepted):
-        raise ConfigError(
-            source,
-            f"limits.{key}",
-            f"must be a {kind.__name__}, got {value!r}",
-            f"use a number {bound}",
-        )
-    if value < low or (high is not None and value > high):
-        raise ConfigError(
-            source, f"limits.{key}", f"must be {bound}, got {value!r}", f"use a number {bound}"
-        )
-    return kind(value)
-
-
 def _limits(table: Mapping[str, Any], source: str) -> Limits:
-    specs: dict[str, tuple[type, float, float | None]] = {
-        "requests_per_second": (float, 0.01, None),
-        "max_items": (int, 1, None),
-        "max_write_requests": (int, 1, None),
-        "max_429_share": (float, 0.0, 1.0),
-        "timeout_seconds": (float, 0.1, None),
-        "retries": (int, 0, 10),
-        "concurrency": (int, 1, MAX_CONCURRENCY),
-    }
-    values = {
-        key: _number(table, key, source, spec=spec) for key, spec in specs.items() if key in table
-    }
-    return Limits(**values)
+    try:
+        return Limits.from_table(table)
+    except LimitError as exc:
+        raise ConfigError(source, f"limits.{exc.key}", exc.problem, exc.fix) from None
 
 
 def _problem_codes(value: Any, source: str) -> dict[str, int]:

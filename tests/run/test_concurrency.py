@@ -1,9 +1,11 @@
 """Several requests in flight: how phases are shared out, and what stays reproducible."""
 
 import json
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +16,11 @@ from conformance.reference import ReferenceServer, env_values, write_target_file
 from conformance.reports import Progress
 from conformance.run.client import PlannedRequest, TargetClient
 from conformance.run.concurrency import (
-    IMPORTED_AHEAD,
     MIN_EXAMPLES_PER_RUN,
-    ONE_AT_A_TIME,
     Share,
-    Workers,
     derived_seed,
-    import_ahead,
+    in_index_order,
+    run_pool,
     share_out,
 )
 from conformance.run.runner import RunOptions, execute
@@ -55,15 +55,12 @@ def test_run_seeds_depend_on_the_seed_the_phase_and_the_run_only() -> None:
 
 
 @pytest.fixture
-def workers() -> Iterator[Workers]:
-    pool = Workers()
-    try:
-        yield pool
-    finally:
-        pool.close()
+def pool() -> Iterator[ThreadPoolExecutor]:
+    with run_pool(3) as threads:
+        yield threads
 
 
-def test_workers_run_every_task_side_by_side(workers: Workers) -> None:
+def test_tasks_run_side_by_side(pool: ThreadPoolExecutor) -> None:
     # Each task waits for all four to be running at once: run one after the other, the
     # barrier would time out and break.
     all_running = threading.Barrier(4, timeout=10)
@@ -73,11 +70,11 @@ def test_workers_run_every_task_side_by_side(workers: Workers) -> None:
         all_running.wait()
         done.append(index)
 
-    workers.run(task, 4, threads=4)
+    in_index_order(pool, task, 4, threads=4)
     assert sorted(done) == [0, 1, 2, 3]
 
 
-def test_workers_stop_handing_out_tasks_after_an_error(workers: Workers) -> None:
+def test_handing_out_tasks_stops_after_an_error(pool: ThreadPoolExecutor) -> None:
     ran: list[int] = []
 
     def task(index: int) -> None:
@@ -86,77 +83,50 @@ def test_workers_stop_handing_out_tasks_after_an_error(workers: Workers) -> None
             raise KeyError("boom")
 
     with pytest.raises(KeyError, match="boom"):
-        workers.run(task, 50, threads=2)
+        in_index_order(pool, task, 50, threads=2)
     assert len(ran) < 50
 
 
-def test_with_one_thread_tasks_run_in_order_in_the_calling_thread(workers: Workers) -> None:
+def test_with_one_thread_tasks_run_in_order_in_the_calling_thread(
+    pool: ThreadPoolExecutor,
+) -> None:
     threads: list[str] = []
-    workers.run(lambda i: threads.append(threading.current_thread().name), 3, threads=1)
+    in_index_order(pool, lambda i: threads.append(threading.current_thread().name), 3, threads=1)
     assert threads == [threading.current_thread().name] * 3
 
 
-def test_importing_ahead_waits_while_another_thread_loads_schemathesis(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Two threads importing one package at once can deadlock on its module locks (the run
-    then aborts with ``_DeadlockError``): the imports ahead take turns like every loader."""
-    imported: list[str] = []
-    monkeypatch.setattr("conformance.run.concurrency.importlib.import_module", imported.append)
-    holding, release = threading.Event(), threading.Event()
-
-    def loader() -> None:
-        with ONE_AT_A_TIME:
-            holding.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=loader)
-    holder.start()
-    holding.wait(10)
-    importer = threading.Thread(target=import_ahead)
-    importer.start()
-    importer.join(0.3)
-    imported_while_held = list(imported)
-    release.set()
-    holder.join(10)
-    importer.join(10)
-    assert (imported_while_held, imported) == ([], list(IMPORTED_AHEAD))
+@pytest.mark.parametrize("size", [1, 2, 5], ids=["one-thread", "two-threads", "more-than-tasks"])
+def test_tasks_start_in_index_order_whatever_the_size_of_the_pool(size: int) -> None:
+    started: list[int] = []
+    with ThreadPoolExecutor(max_workers=size) as pool:
+        in_index_order(pool, started.append, 20, threads=4)
+    assert started == list(range(20))
 
 
 def test_the_same_threads_serve_one_phase_after_another() -> None:
-    # Hypothesis keeps its caches per thread: the next phase should find them warm.
-    workers = Workers()
+    # Hypothesis keeps some caches per thread: the next phase should find them warm.
     seen: list[set[int]] = [set(), set()]
-    for phase in (0, 1):
-        barrier = threading.Barrier(3, timeout=10)
+    with run_pool(2) as pool:
+        for phase in (0, 1):
+            barrier = threading.Barrier(3, timeout=10)
 
-        def task(index: int, phase: int = phase, barrier: threading.Barrier = barrier) -> None:
-            barrier.wait()  # three at once, so three different threads
-            seen[phase].add(threading.get_ident())
+            def task(index: int, phase: int = phase, barrier: threading.Barrier = barrier) -> None:
+                barrier.wait()  # three at once, so three different threads
+                seen[phase].add(threading.get_ident())
 
-        workers.run(task, 3, threads=3)
-    workers.close()
+            in_index_order(pool, task, 3, threads=3)
     assert len(seen[0]) == 3
     assert seen[1] == seen[0]
 
 
-def test_an_idle_thread_ends_and_a_later_phase_gets_a_new_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(Workers, "IDLE_SECONDS", 0.01)
-    workers = Workers()
-    barrier = threading.Barrier(2, timeout=10)
-    workers.run(lambda index: barrier.wait(), 2, threads=2)
-    for _ in range(1000):  # each ends once it has been idle a moment
-        if not workers._threads:
-            break
-        threading.Event().wait(0.01)
-    assert workers._threads == []
-    done: list[int] = []
-    barrier = threading.Barrier(2, timeout=10)
-    workers.run(lambda index: (barrier.wait(), done.append(index)), 2, threads=2)
-    assert sorted(done) == [0, 1]
-    workers.close()
+def test_a_run_changes_no_process_wide_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The switch interval is the whole process's: the embedded server's thread and a pytest
+    # session using the plugin share it with the run.
+    changed: list[float] = []
+    monkeypatch.setattr(sys, "setswitchinterval", changed.append)
+    with run_pool(2) as pool:
+        in_index_order(pool, lambda index: None, 3, threads=3)
+    assert changed == []
 
 
 # -- reproducibility ----------------------------------------------------------------------------

@@ -16,8 +16,9 @@ from conformance.run.client import NoAnswer, PlannedRequest, TargetClient, Targe
 from conformance.run.credentials import Credential, Redactor
 from conformance.run.liveness import LIVENESS_CHECKS, Liveness
 from conformance.run.phases import PhaseContext, Unanswered
-from conformance.run.properties import SHRINK_REQUESTS, run_property
+from conformance.run.properties import run_property
 from conformance.run.recorder import Recorder
+from conformance.run.shrink_turns import SHRINK_REQUESTS
 from conformance.run.target import Limits, Target
 from conformance.sandbox import Incident, Sandbox
 
