@@ -8,7 +8,9 @@ questions about a tree (which JSON types it accepts, its enum members, its non-n
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any
+
+from conformance.openapi.json_types import JSON_TYPES, JsonType, json_type_of
 
 __all__ = [
     "INT32_MAX",
@@ -35,17 +37,6 @@ __all__ = [
 
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
-
-JsonType = Literal["null", "boolean", "integer", "number", "string", "array", "object"]
-JSON_TYPES: tuple[JsonType, ...] = (
-    "null",
-    "boolean",
-    "integer",
-    "number",
-    "string",
-    "array",
-    "object",
-)
 
 
 @dataclass(frozen=True)
@@ -128,24 +119,6 @@ class UnionNode(Node):
 
     branches: tuple[Node, ...]
     exclusive: bool = False
-
-
-def json_type_of(value: Any) -> JsonType:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    raise TypeError(f"not a JSON value: {value!r}")
 
 
 def accepted_types(node: Node) -> frozenset[JsonType]:

@@ -8,6 +8,8 @@ pins this); whatever ties them to it lives here:
   generation (ints stay ints, int32 numeric strings stay in range);
 - ``positive_data`` holds schemathesis's ``positive_data_acceptance`` to the rejections the
   contract allows (S1, S2, S5, S8);
+- ``case_intent`` reads what a schemathesis case was meant to be, as the checks' ``Intent``
+  (for the checks above and the fuzzing phase alike);
 - ``st_run`` loads all three: the one module to name in ``SCHEMATHESIS_HOOKS``.
 
 Importing one of them changes schemathesis's global registries, as hooks modules do; this

@@ -1,14 +1,10 @@
 """schemathesis's ``positive_data_acceptance``, held to the rejections the contract allows.
 
 Even the corrected document calls some bodies valid that the contract lets a server answer
-with 400 (docs/contract.md, "Known defects of the vendored spec"):
-
-- S1: an empty or blank ``id`` may get a 400 or a forbidden entry;
-- S2: the body is optional, yet a bodiless POST may get a 400;
-- S5: ``{}``, ``{"items": null}`` and ``{"items": []}`` may get a 400;
-- S8: a batch over the server's cap may get a 400. The spec has no cap; the user gives it in
-  ``CF_CONFORMANCE_MAX_ITEMS`` (as ``limits.max_items`` does in a target file), and without
-  it no batch size is excused.
+with 400: the spec's defects S1, S2, S5 and S8, as ``conformance.checks.tolerated_rejection``
+tells them (the fuzzing phase asks it too). The batch cap of S8 comes from
+``CF_CONFORMANCE_MAX_ITEMS`` here, as ``limits.max_items`` gives it in a target file; without
+it no batch size is excused.
 
 Importing this module replaces the registered ``positive_data_acceptance`` with one that
 lets exactly those 400s through and otherwise gives schemathesis's own verdict. It keeps the
@@ -20,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import schemathesis
 from schemathesis.checks import CHECKS as SCHEMATHESIS_CHECKS
@@ -32,6 +28,15 @@ from schemathesis.specs.openapi.checks import (
     positive_data_acceptance as schemathesis_positive_data_acceptance,
 )
 
+from conformance.checks import (
+    NO_BODY,
+    TOLERATED_STATUS,
+    JsonValue,
+    NotJson,
+    RequestBody,
+    tolerated_rejection,
+)
+
 __all__ = [
     "MAX_ITEMS_VARIABLE",
     "TOLERATED_STATUS",
@@ -39,13 +44,10 @@ __all__ = [
     "is_installed",
     "max_items_from_environment",
     "positive_data_acceptance",
-    "tolerated_rejection",
     "uninstall",
 ]
 
 MAX_ITEMS_VARIABLE = "CF_CONFORMANCE_MAX_ITEMS"
-# The defects let a server answer with "a 400 problem"; any other status stays a rejection.
-TOLERATED_STATUS = 400
 _NAME = schemathesis_positive_data_acceptance.__name__
 
 
@@ -63,33 +65,13 @@ def max_items_from_environment(environ: Mapping[str, str] = os.environ) -> int |
     return cap
 
 
-def tolerated_rejection(body: object, *, max_items: int | None = None) -> str | None:
-    """The spec defect under which a server may answer this schema-valid body with 400.
-
-    ``body`` is the request body as schemathesis generated it (``NotSet`` when there is
-    none). None means the contract excuses no 400 for it.
-    """
+def _sent_body(body: object) -> RequestBody:
+    """schemathesis's case body as the checks read a request body."""
     if isinstance(body, NotSet):
-        return "S2"
-    if not isinstance(body, dict):
-        return None
-    items = body.get("items")
-    if items is None or items == []:
-        return "S5"
-    if not isinstance(items, list):
-        return None
-    if any(_has_blank_id(item) for item in items):
-        return "S1"
-    if max_items is not None and len(items) > max_items:
-        return "S8"
-    return None
-
-
-def _has_blank_id(item: object) -> bool:
-    if not isinstance(item, dict):
-        return False
-    value = item.get("id")
-    return isinstance(value, str) and not value.strip()
+        return NO_BODY
+    if isinstance(body, bytes):
+        return NotJson(body)
+    return cast(JsonValue, body)
 
 
 _MAX_ITEMS = max_items_from_environment()
@@ -102,9 +84,7 @@ def positive_data_acceptance(
     try:
         return schemathesis_positive_data_acceptance(ctx, response, case)
     except RejectedPositiveData:
-        if response.status_code == TOLERATED_STATUS and tolerated_rejection(
-            case.body, max_items=_MAX_ITEMS
-        ):
+        if tolerated_rejection(response.status_code, _sent_body(case.body), max_items=_MAX_ITEMS):
             return None
         raise
 

@@ -10,11 +10,9 @@ Each check is registered as ``cf_<check name>`` (``cf_outcome_partition_conforma
 so it can be chosen or left out with ``--checks`` / ``--exclude-checks``. Inferred clauses
 are relaxed with ``CF_CONFORMANCE_RELAX=C2,C17``.
 
-What can be known about a schemathesis case becomes the ``Intent``: credentials are taken
-as valid when the request carried an ``Authorization`` header and as missing otherwise; the
-body counts as schema-violating when schemathesis generated it in negative mode, and as
-unknown otherwise (the vendored spec's own defects S1, S2 and S5 make some "positive"
-bodies ones a server may reject). C20 needs the sandbox, so it is skipped here.
+What can be known about a schemathesis case becomes the ``Intent``
+(``conformance.adapters.case_intent``, which the fuzzing phase uses too). C20 needs the
+sandbox, so it is skipped here.
 
 ``conformance.checks`` itself imports nothing of schemathesis; this module is the bridge.
 """
@@ -30,14 +28,13 @@ from typing import Any
 import schemathesis
 from schemathesis.checks import CHECKS as SCHEMATHESIS_CHECKS
 from schemathesis.core import NotSet
-from schemathesis.core.parameters import ParameterLocation
 from schemathesis.core.transport import Response as SchemathesisResponse
 from schemathesis.generation.case import Case
-from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, coverage_scenario
 
+from conformance.adapters.case_intent import case_intent
 from conformance.checks._base import ClauseCheck
 from conformance.checks.context import CheckContext
-from conformance.checks.exchange import BodyIntent, Exchange, Intent, Request, header_value
+from conformance.checks.exchange import Exchange, Request
 from conformance.checks.registry import CHECKS
 
 __all__ = [
@@ -84,16 +81,6 @@ class _AdaptedResponse:
         self.content = bytes(response.content or b"")
 
 
-def _body_intent(case: Case[Any], method: str) -> BodyIntent:
-    meta = case.meta
-    if meta is None or method.upper() != "POST":
-        return "unknown"
-    # Probes of the method or the media type test the transport, not the schema.
-    if coverage_scenario(case) in REQUEST_SHAPE_PROBES:
-        return "unknown"
-    return "invalid" if meta.is_negative_at(ParameterLocation.BODY) else "unknown"
-
-
 def _case_body(case: Case[Any]) -> bytes | None:
     body = case.body
     if isinstance(body, NotSet):
@@ -114,10 +101,7 @@ def exchange_from_schemathesis(response: SchemathesisResponse, case: Case[Any]) 
     sent = getattr(prepared, "body", None)
     content = sent if isinstance(sent, bytes | str) else _case_body(case)
     request = Request.from_content(method, url, headers, content)
-    intent = Intent(
-        auth="valid" if header_value(headers, "Authorization") else "missing",
-        body=_body_intent(case, method),
-    )
+    intent = case_intent(case, method=method, path=url, headers=headers, body=request.body)
     return Exchange(request, _AdaptedResponse(response), intent)
 
 

@@ -80,6 +80,7 @@ from conformance.checks.status_mapping import (
     scope_conformance,
     status_code_mapping_conformance,
 )
+from conformance.checks.tolerated import TOLERATED_STATUS, tolerated_rejection
 
 __all__ = [
     "ALL_CLAUSES",
@@ -88,6 +89,7 @@ __all__ = [
     "JUDGED",
     "NO_BODY",
     "RELAXABLE_CLAUSES",
+    "TOLERATED_STATUS",
     "Answer",
     "AuthIntent",
     "BodyIntent",
@@ -130,6 +132,7 @@ __all__ = [
     "success_envelope_conformance",
     "success_media_type_conformance",
     "timestamp_conformance",
+    "tolerated_rejection",
     "unrequested_answers",
     "validation_errors_conformance",
 ]

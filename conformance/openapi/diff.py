@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from conformance.openapi.json_types import json_type_of
 from conformance.openapi.pointer import follow_refs, join, resolve, split
 
 __all__ = ["ChangeClass", "SpecDifference", "count_by_class", "diff_documents"]
@@ -543,26 +544,12 @@ def _types(schema: Mapping[str, Any]) -> frozenset[str] | None:
     if declared is None:
         enum = schema.get("enum")
         if isinstance(enum, list) and enum:
-            return frozenset(_json_type(value) for value in enum)
+            return frozenset(json_type_of(value) for value in enum)
         return None
     types = {declared} if isinstance(declared, str) else {str(kind) for kind in declared}
     if schema.get("nullable") is True:
         types.add("null")
     return frozenset(types)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def _type_covered(kind: str, types: frozenset[str] | None) -> bool:

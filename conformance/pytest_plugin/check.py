@@ -8,21 +8,16 @@ output, whatever the server echoed back.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Collection, Sequence
 
 from conformance.checks import (
     CheckContext,
     ConformanceFailure,
     Exchange,
-    NoBody,
-    NotJson,
-    Request,
-    RequestBody,
     iter_failures,
 )
-from conformance.reports import curl_command
 from conformance.run import Redactor
+from conformance.run.reproducer import reproducer
 
 __all__ = ["ContractCheck", "ExchangeFailure", "redacted", "reproducer", "response_summary"]
 
@@ -129,18 +124,6 @@ def redacted(finding: ConformanceFailure, redactor: Redactor) -> ConformanceFail
     )
 
 
-def reproducer(request: Request, redactor: Redactor) -> str:
-    """A curl command that repeats ``request``, with every credential redacted."""
-    headers = redactor.headers({str(name): str(value) for name, value in request.headers.items()})
-    body = _body_text(request.body)
-    return curl_command(
-        request.method,
-        redactor.text(request.url),
-        headers,
-        None if body is None else redactor.text(body),
-    )
-
-
 def response_summary(exchange: Exchange, redactor: Redactor) -> str:
     """``HTTP 200 application/json {...}``, redacted, then cut to ``RESPONSE_LIMIT``."""
     content_type = exchange.content_type or "(no Content-Type)"
@@ -150,11 +133,3 @@ def response_summary(exchange: Exchange, redactor: Redactor) -> str:
     if len(text) > RESPONSE_LIMIT:
         text = text[:RESPONSE_LIMIT] + f"… ({len(text) - RESPONSE_LIMIT} more characters)"
     return text
-
-
-def _body_text(body: RequestBody) -> str | None:
-    if isinstance(body, NoBody):
-        return None
-    if isinstance(body, NotJson):
-        return body.raw.decode("utf-8", "replace")
-    return json.dumps(body, ensure_ascii=False)

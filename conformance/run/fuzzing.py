@@ -7,8 +7,9 @@ schemathesis checks listed in ``SCHEMATHESIS_CHECKS``. Excluded, with the reason
 - ``ignored_auth`` sends extra requests of its own, bypassing the rate limit and the write
   discipline; the C12 probes cover what it checks.
 - ``positive_data_acceptance`` is run, but a rejection it reports is waived where the contract
-  lets a server answer 400 to schema-valid data: null, empty or missing ``items`` (S5), a
-  bodiless request (S2), a blank id (S1), or a batch above the cap (S8).
+  lets a server answer 400 to schema-valid data (``conformance.checks.tolerated_rejection``):
+  null, empty or missing ``items`` (S5), a bodiless request (S2), a blank id (S1), or a batch
+  above ``limits.max_items`` (S8).
 - ``use_after_free``, ``ensure_resource_availability`` and the other stateful checks need
   OpenAPI links, which the spec does not have.
 """
@@ -25,19 +26,24 @@ import schemathesis
 import schemathesis.checks as core
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
-from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi import checks as openapi
 
 # Imported for its side effect: it registers the int32 and whole-float fixes as hooks.
 import conformance.adapters.schemathesis_hooks  # noqa: F401
-from conformance.checks import ConformanceFailure, Exchange, Intent
+from conformance.adapters.case_intent import case_intent, headers_mutated
+from conformance.checks import (
+    ConformanceFailure,
+    Exchange,
+    Intent,
+    parse_json,
+    tolerated_rejection,
+)
 from conformance.openapi import BULK_UPDATE_PATH, corrected_document
-from conformance.openapi.schemas import component_validator
 from conformance.run.client import PlannedRequest
 from conformance.run.phases import PhaseContext
 from conformance.run.properties import run_property
 from conformance.run.target import Target
-from conformance.sandbox import Sandbox, expected_outcomes, reserved_id
+from conformance.sandbox import Sandbox, reserved_id
 
 __all__ = ["SCHEMATHESIS_CHECKS", "Fuzzing", "prepare_fuzzing", "run_fuzzing"]
 
@@ -93,7 +99,7 @@ def run_fuzzing(context: PhaseContext, *, examples: int, prepared: Fuzzing | Non
             lambda case: [_plan(case, context)],
             max_examples=examples,
             extra_checks=lambda case, exchange: _run_schemathesis_checks(
-                case, exchange, fuzzing.checks
+                case, exchange, fuzzing.checks, max_items=context.client.target.limits.max_items
             ),
         )
 
@@ -137,85 +143,31 @@ def _plan(case: Any, context: PhaseContext) -> tuple[PlannedRequest, Intent]:
         for name, value in (kwargs.get("headers") or {}).items()
         if name.lower() not in _HEADERS_DROPPED
     }
-    components = case.meta.components if case.meta else {}
-    header_mode = components.get(ParameterLocation.HEADER)
-    auth_mutated = header_mode is not None and header_mode.mode == GenerationMode.NEGATIVE
-    if not auth_mutated:
+    if not headers_mutated(case):
         headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
         headers["Authorization"] = target.writer.authorization()
-    content: bytes | None
-    body: Any
+    content: bytes | None = None
     if "json" in kwargs:
         body = _confine_ids(kwargs["json"], target.sandbox)
         content = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    elif "data" in kwargs and kwargs["data"] is not None:
+    elif kwargs.get("data") is not None:
         raw = kwargs["data"]
         content = raw if isinstance(raw, bytes) else str(raw).encode("utf-8")
-        body = _json_or_none(content)
-    else:
-        content, body = None, None
-    intent = _intent(
-        auth_mutated,
-        headers,
-        content,
-        body,
+    path = kwargs["url"][len(target.base_url) :] or BULK_UPDATE_PATH
+    intent = case_intent(
+        case,
+        method=kwargs["method"],
+        path=path,
+        headers=headers,
+        body=parse_json(content),
         sandbox=target.sandbox,
         max_items=target.limits.max_items,
     )
-    path = kwargs["url"][len(target.base_url) :] or BULK_UPDATE_PATH
     return PlannedRequest(kwargs["method"], path, headers, content), intent
 
 
-def _json_or_none(content: bytes) -> Any:
-    try:
-        return json.loads(content)
-    except ValueError:
-        return _NOT_JSON
-
-
-_NOT_JSON = object()
-
-
-def _intent(
-    auth_mutated: bool,
-    headers: dict[str, str],
-    content: bytes | None,
-    body: Any,
-    *,
-    sandbox: Sandbox,
-    max_items: int | None,
-) -> Intent:
-    if auth_mutated:
-        has_header = any(k.lower() == "authorization" for k in headers)
-        return Intent(auth="invalid" if has_header else "missing", body="unknown")
-    if content is None:
-        return Intent(auth="valid", body="valid", expected={})
-    if body is _NOT_JSON or not component_validator("BulkUpdateIncidentsRequest").is_valid(body):
-        return Intent(auth="valid", body="invalid")
-    items = body.get("items") or []
-    cap = max_items if max_items is not None else len(items)
-    if len(items) > cap or any(_is_blank(item.get("id")) for item in items):
-        # Schema-valid, but a server may reject it (S8, S1): vouch for nothing.
-        return Intent(auth="valid", body="unknown")
-    return Intent(auth="valid", body="valid", expected=expected_outcomes(sandbox, items))
-
-
-def _is_blank(value: Any) -> bool:
-    return isinstance(value, str) and not value.strip()
-
-
-def _waived_rejection(exchange: Exchange) -> bool:
-    body = exchange.request.body
-    if not isinstance(body, dict):
-        return True
-    items = body.get("items")
-    if not items or not isinstance(items, list):
-        return True
-    return any(_is_blank(item.get("id")) for item in items if isinstance(item, dict))
-
-
 def _run_schemathesis_checks(
-    case: Any, exchange: Exchange, checks: list[Any]
+    case: Any, exchange: Exchange, checks: list[Any], *, max_items: int | None
 ) -> list[ConformanceFailure]:
     failures: list[BaseException]
     try:
@@ -229,7 +181,9 @@ def _run_schemathesis_checks(
     converted = []
     for failure in failures:
         kind = type(failure).__name__
-        if kind == "RejectedPositiveData" and _waived_rejection(exchange):
+        if kind == "RejectedPositiveData" and tolerated_rejection(
+            exchange.status, exchange.request.body, max_items=max_items
+        ):
             continue
         clause = FAILURE_CLAUSES.get(kind) or ("C1" if exchange.status < 400 else "C10")
         converted.append(

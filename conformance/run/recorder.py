@@ -23,16 +23,15 @@ from conformance.checks import (
     ConformanceFailure,
     Exchange,
     Intent,
-    NoBody,
-    NotJson,
     Request,
     Response,
     judge,
 )
 from conformance.clauses import CLAUSES
-from conformance.reports import ClauseResult, ClauseStatus, FailureRecord, curl_command
+from conformance.reports import ClauseResult, ClauseStatus, FailureRecord
 from conformance.run.credentials import Redactor
 from conformance.run.findings import FindingLog, ReplayPlan, request_size
+from conformance.run.reproducer import body_text, reproducer
 from conformance.triage import identify_failure
 
 __all__ = ["Recorder"]
@@ -223,8 +222,8 @@ class Recorder:
     ) -> FailureRecord:
         redact = self.redactor
         headers = redact.headers({str(k): str(v) for k, v in request.headers.items()})
-        body_text = _body_text(request.body)
-        body_text = None if body_text is None else redact.text(body_text)
+        text = body_text(request.body)
+        text = None if text is None else redact.text(text)
         return FailureRecord(
             clause=failure.clause,
             check=failure.check,
@@ -234,10 +233,10 @@ class Recorder:
                 "method": request.method,
                 "url": redact.text(request.url),
                 "headers": headers,
-                "body": None if body_text is None else _parsed_or_text(body_text),
+                "body": None if text is None else _parsed_or_text(text),
             },
             response=self._response(response),
-            curl=curl_command(request.method, redact.text(request.url), headers, body_text),
+            curl=reproducer(request, redact),
             seed=self.seed,
         )
 
@@ -250,14 +249,6 @@ class Recorder:
             "headers": redact.headers({str(k): str(v) for k, v in response.headers.items()}),
             "body": _parsed_or_text(redact.text(response.content.decode("utf-8", "replace"))),
         }
-
-
-def _body_text(body: Any) -> str | None:
-    if isinstance(body, NoBody):
-        return None
-    if isinstance(body, NotJson):
-        return body.raw.decode("utf-8", "replace")
-    return json.dumps(body, ensure_ascii=False)
 
 
 def _parsed_or_text(text: str) -> Any:

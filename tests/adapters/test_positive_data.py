@@ -68,33 +68,6 @@ def answer(status: int, body: object) -> Response:
     return Response(status, headers, json.dumps(problem).encode(), request, 0.0, True)
 
 
-def three_ids() -> list[dict[str, str]]:
-    return [{"id": "cfct-1"}, {"id": "cfct-2"}, {"id": "cfct-3"}]
-
-
-@pytest.mark.parametrize(
-    ("body", "max_items", "expected"),
-    [
-        pytest.param(NOT_SET, None, "S2", id="bodiless"),
-        pytest.param({}, None, "S5", id="items-missing"),
-        pytest.param({"items": None}, None, "S5", id="items-null"),
-        pytest.param({"items": []}, None, "S5", id="items-empty"),
-        pytest.param({"items": [{"id": ""}]}, None, "S1", id="empty-id"),
-        pytest.param({"items": [{"id": "a"}, {"id": " \t"}]}, None, "S1", id="blank-id"),
-        pytest.param({"items": three_ids()}, 2, "S8", id="over-the-cap"),
-        pytest.param({"items": three_ids()}, 3, None, id="at-the-cap"),
-        pytest.param({"items": three_ids()}, None, None, id="cap-unknown"),
-        pytest.param({"items": [{"id": "a"}]}, None, None, id="ordinary"),
-        pytest.param({"items": [{"id": " a "}]}, None, None, id="padded-id-is-not-blank"),
-        pytest.param({"items": [{"id": None}]}, None, None, id="null-id-is-negative-data"),
-        pytest.param({"items": "x"}, None, None, id="items-not-a-list"),
-        pytest.param([{"id": "a"}], None, None, id="not-an-object"),
-    ],
-)
-def test_tolerated_rejection(body: object, max_items: int | None, expected: str | None) -> None:
-    assert positive_data.tolerated_rejection(body, max_items=max_items) == expected
-
-
 @pytest.mark.parametrize(
     ("environ", "expected"),
     [
@@ -187,7 +160,6 @@ def test_public_names_are_pinned() -> None:
         "is_installed",
         "max_items_from_environment",
         "positive_data_acceptance",
-        "tolerated_rejection",
         "uninstall",
     ]
     assert all(hasattr(positive_data, name) for name in positive_data.__all__)

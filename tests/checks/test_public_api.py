@@ -36,6 +36,7 @@ def test_public_names_are_pinned() -> None:
             "Request",
             "RequestBody",
             "Response",
+            "TOLERATED_STATUS",
             "assert_conforms",
             "auth_before_validation_conformance",
             "authentication_conformance",
@@ -62,6 +63,7 @@ def test_public_names_are_pinned() -> None:
             "success_envelope_conformance",
             "success_media_type_conformance",
             "timestamp_conformance",
+            "tolerated_rejection",
             "unrequested_answers",
             "validation_errors_conformance",
         ]

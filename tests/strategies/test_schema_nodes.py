@@ -20,7 +20,6 @@ from strategies.schema_nodes import (
     UnionNode,
     accepted_types,
     enum_members,
-    json_type_of,
     null_is_ambiguous,
     without_null,
 )
@@ -28,28 +27,6 @@ from strategies.schema_nodes import (
 AT = "#/x"
 ENUM = EnumNode(AT, ("a", 1))
 NULLABLE_ENUM = UnionNode(AT, (NullNode(AT), ENUM))
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        pytest.param(None, "null", id="null"),
-        pytest.param(True, "boolean", id="bool-is-not-integer"),
-        pytest.param(3, "integer", id="int"),
-        pytest.param(3.0, "integer", id="whole-float"),
-        pytest.param(3.5, "number", id="fraction"),
-        pytest.param("3", "string", id="string"),
-        pytest.param([], "array", id="list"),
-        pytest.param({}, "object", id="dict"),
-    ],
-)
-def test_json_type_of(value: Any, expected: JsonType) -> None:
-    assert json_type_of(value) == expected
-
-
-def test_json_type_of_refuses_what_json_cannot_hold() -> None:
-    with pytest.raises(TypeError, match=r"^not a JSON value: \(1, 2\)$"):
-        json_type_of((1, 2))
 
 
 @pytest.mark.parametrize(
