@@ -38,27 +38,34 @@ Planned = Sequence[tuple[PlannedRequest, Intent]]
 ExtraChecks = Callable[[T, Exchange], list[ConformanceFailure]]
 
 
-_LIBRARY_CODE = threading.Lock()
-"""Held by a run while it runs Hypothesis (and, through it, schemathesis): all but the wait
-for an answer and for its turn to shrink.
+class _LibraryCode:
+    """Held by a property's runs while they run Hypothesis (and through it schemathesis): all
+    but the wait for an answer and for a turn to shrink.
 
-Both libraries import some of their modules on first use, from inside a draw or a check
-(``st.randoms()``, schemathesis's mutations). Before Python 3.14, two threads importing
-modules that import each other can break one of them: the import system hands it a partly
-initialised module (tests/run/test_property_runs.py shows it). Drawing and judging are CPU
-work, and the interpreter runs one thread's Python at a time anyway, so taking turns costs
-the runs no time: one draws while the others wait for their answers.
-"""
+    Both import some modules on first use, inside a draw or a check (``st.randoms()``,
+    schemathesis's mutations). Before Python 3.14, two threads importing modules that import
+    each other can break one: it gets a partly initialised module (test_property_runs.py
+    shows it). Drawing and judging are CPU work the interpreter runs one thread at a time
+    anyway, so taking turns costs no time: one draws while the others wait for answers.
+    """
 
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
 
-@contextlib.contextmanager
-def _others_may_run() -> Iterator[None]:
-    """Let go of ``_LIBRARY_CODE`` while the block waits (for an answer, for a turn)."""
-    _LIBRARY_CODE.release()
-    try:
-        yield
-    finally:
-        _LIBRARY_CODE.acquire()
+    def __enter__(self) -> None:
+        self._lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+    @contextlib.contextmanager
+    def let_go(self) -> Iterator[None]:
+        """Let the other runs go on while this one waits (for an answer, for a turn)."""
+        self._lock.release()
+        try:
+            yield
+        finally:
+            self._lock.acquire()
 
 
 REPLAY_PHASES = (Phase.reuse, Phase.shrink)
@@ -95,14 +102,15 @@ def run_property(
         if context.database_dir is not None:
             # Earlier failures first, alone: when one still fails, it is the property's result.
             replay = Share(0, max(2, -(-max_examples // 10)), context.seed)
-            runs.append(_Run(context, name, ShrinkTurns(1), replay, REPLAY_PHASES))
+            runs.append(_Run(context, name, ShrinkTurns(1), replay, phases=REPLAY_PHASES))
             runs[0].run(drawn, plan, extra_checks)
             if runs[0].found.failure is not None:
                 return
         shares = share_out(name, max_examples, seed=context.seed, concurrency=context.concurrency)
-        turns = ShrinkTurns(len(shares))
+        turns, guard = ShrinkTurns(len(shares)), _LibraryCode()
         generated: list[_Run[T]] = [
-            _Run(context, name, turns, share, GENERATE_PHASES) for share in shares
+            _Run(context, name, turns, share, phases=GENERATE_PHASES, guard=guard)
+            for share in shares
         ]
         runs += generated
         try:
@@ -142,10 +150,12 @@ class _Run(Generic[T]):
         name: str,
         turns: ShrinkTurns,
         share: Share,
+        *,
         phases: tuple[Phase, ...],
+        guard: _LibraryCode | None = None,
     ) -> None:
         self.context, self.name, self.turns = context, name, turns
-        self.share, self.phases = share, phases
+        self.share, self.phases, self.guard = share, phases, guard or _LibraryCode()
         self.found = RunResult()
         self._request_cap = share.examples + SHRINK_REQUESTS
         self._shrinking = False
@@ -165,7 +175,7 @@ class _Run(Generic[T]):
         test = self._configured(hypothesis.given(drawn)(body))
         try:
             self.turns.begin(self.share.index)
-            with _LIBRARY_CODE:
+            with self.guard:
                 test()
         except hypothesis.errors.Flaky as flaky:
             # The server failed once but not when the example was replayed: still a failure.
@@ -222,7 +232,7 @@ class _Run(Generic[T]):
 
     def _send(self, planned: PlannedRequest, intent: Intent) -> Exchange:
         try:
-            with _others_may_run():
+            with self.guard.let_go():
                 exchange = self.context.send(planned, intent)
         except (UnsafeWriteError, StillThrottled):
             # A generated id outside the sandbox is never sent, and a request the target
@@ -245,7 +255,7 @@ class _Run(Generic[T]):
         """Wait for the earlier runs, then shrink with what is left of the phase's budget."""
         self._shrinking = True
         index = self.share.index
-        with _others_may_run():
+        with self.guard.let_go():
             self.turns.wait_for_turn(index)
         if self.turns.shrunk(_kind(failures)):
             raise _ShrunkAlready
