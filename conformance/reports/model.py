@@ -8,7 +8,11 @@ from typing import Any, Literal
 from conformance.reports.failure_record import FailureRecord
 from conformance.reports.findings import Finding, Triage
 
-__all__ = ["ClauseResult", "ClauseStatus", "FailureRecord", "RunReport"]
+__all__ = ["REPORT_SCHEMA_VERSION", "ClauseResult", "ClauseStatus", "FailureRecord", "RunReport"]
+
+REPORT_SCHEMA_VERSION = 2
+"""The version of the JSON report's shape (docs/report-schema.md): any change to a key's
+name, meaning or type makes a new version; so does removing a key. Adding one does not."""
 
 ClauseStatus = Literal["passed", "failed", "skipped"]
 
@@ -82,6 +86,7 @@ class RunReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "schema_version": REPORT_SCHEMA_VERSION,
             "target": self.target,
             "base_url": self.base_url,
             "profile": self.profile,
