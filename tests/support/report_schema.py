@@ -14,8 +14,9 @@ import jsonschema
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "report.schema.json"
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-OLDER_PREFIX = "older-"
-"""A test that writes a report of an older version on purpose names its file so."""
+UNCHECKED_PREFIX = "unchecked-"
+"""A test that writes a partial report, or one of an older version, on purpose names its
+file so."""
 
 _VALIDATOR = jsonschema.Draft202012Validator(
     SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
@@ -38,10 +39,10 @@ def is_report(document: Any) -> bool:
 
 
 def reports_under(directory: Path) -> list[tuple[Path, Any]]:
-    """The JSON reports in ``directory`` (recursively), but those named as older on purpose."""
+    """The JSON reports in ``directory`` (recursively), but those named as unchecked."""
     found = []
     for path in sorted(directory.rglob("*.json")):
-        if path.name.startswith(OLDER_PREFIX):
+        if path.name.startswith(UNCHECKED_PREFIX):
             continue
         try:
             document = json.loads(path.read_text(encoding="utf-8"))

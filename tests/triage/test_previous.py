@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.report_schema import UNCHECKED_PREFIX
 
 from conformance.reports import REPORT_SCHEMA_VERSION, Identity, PastFinding
 from conformance.triage import PreviousRun, TriageInputError, load_previous
@@ -36,7 +37,7 @@ CRASH_RESPONSE = {"status": 500, "body": {"status": 500, "code": "INTERNAL_ERROR
 
 
 def _write(tmp_path: Path, document: Any) -> Path:
-    path = tmp_path / "previous.json"
+    path = tmp_path / f"{UNCHECKED_PREFIX}previous.json"  # partial reports, on purpose
     path.write_text(document if isinstance(document, str) else json.dumps(document))
     return path
 
