@@ -44,7 +44,7 @@ def _json_reports_match_the_published_schema(request: pytest.FixtureRequest) -> 
     yield
     if directory is None:
         return
-    from support.report_schema import report_errors, reports_under  # noqa: PLC0415
+    from support.report_schema import report_errors, reports_under
 
     for path, document in reports_under(directory):
         errors = report_errors(document)

@@ -49,6 +49,9 @@ class RunReport:
     """Requests judged up to and including the first failing one; None when none failed."""
     aborted: str | None = None
     """Why the run stopped early (unreachable target, budget...); the report is partial."""
+    refused_credential: str | None = None
+    """The configured credential the target started refusing during the run (``auth.writer``),
+    which stopped it: a fault of the set-up, not of the server."""
     notes: list[str] = field(default_factory=list)
     rerun: str = ""
     """The command that repeats this run (same target, profile and seed)."""
@@ -94,6 +97,7 @@ class RunReport:
             "concurrency": self.concurrency,
             "passed": self.passed,
             "aborted": self.aborted,
+            "refused_credential": self.refused_credential,
             "clauses": [asdict(clause) for clause in self.clauses],
             "triage": self.triage.to_json(self.findings),
             "findings": [finding.to_json(self.triage.today) for finding in self.findings],

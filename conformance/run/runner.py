@@ -22,6 +22,7 @@ from conformance.exit_codes import ExitCode
 from conformance.reports import BaselineEntry, Progress, RunReport, print_plan, write_reports
 from conformance.run.client import TargetClient, TargetUnreachable, WriteBudgetExceeded
 from conformance.run.concurrency import ONE_AT_A_TIME, in_background, quick_thread_switches
+from conformance.run.credential_check import CredentialRevoked
 from conformance.run.credentials import Redactor
 from conformance.run.phases import PhaseContext, run_probes
 from conformance.run.preconditions import (
@@ -243,6 +244,8 @@ def _run(
     )
     if options.write_baseline is not None and options.expires is not None:
         _write_baseline(options.write_baseline, options.expires, inputs, report, out)
+    if report.refused_credential is not None:
+        return ExitCode.USAGE  # the set-up's fault, not the target's
     if report.aborted:
         return ExitCode.UNREACHABLE
     return ExitCode.OK if report.passed else ExitCode.FAILED
@@ -259,6 +262,7 @@ def _run_phases(
     try:
         with quick_thread_switches():
             phase.liveness.preflight()
+            phase.credentials.preflight()
             # After the preflight: its first connection imports modules in this thread.
             fuzzing = _prepare_fuzzing(phase) if profile.fuzz_examples else None
             run_probes(phase, probes)
@@ -270,8 +274,12 @@ def _run_phases(
                 run_fuzzing(phase, examples=profile.fuzz_examples, prepared=prepared)
     except TargetUnreachable as exc:
         report.aborted = redactor.text(str(exc))
+    except CredentialRevoked as exc:
+        _revoked(report, exc, redactor)
     except PhaseAborted as exc:
-        if isinstance(exc.cause, WriteBudgetExceeded):
+        if isinstance(exc.cause, CredentialRevoked):
+            _revoked(report, exc.cause, redactor)
+        elif isinstance(exc.cause, WriteBudgetExceeded):
             report.notes.append(f"stopped early: {exc.cause}")
         elif isinstance(exc.cause, TargetUnreachable):
             report.aborted = redactor.text(str(exc.cause))
@@ -282,6 +290,11 @@ def _run_phases(
     else:
         return True
     return False
+
+
+def _revoked(report: RunReport, exc: CredentialRevoked, redactor: Redactor) -> None:
+    report.aborted = redactor.text(str(exc))
+    report.refused_credential = exc.credential.name or exc.credential.scheme
 
 
 def _write_baseline(

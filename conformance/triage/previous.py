@@ -97,9 +97,7 @@ def report_version(document: Mapping[str, Any], *, source: str) -> int:
             "schema_version",
             f"report version {version!r} cannot be read; this suite reads versions "
             f"{', '.join(map(str, READABLE_VERSIONS))}",
-            "upgrade cf-conformance to read it"
-            if newer
-            else FIX,
+            "upgrade cf-conformance to read it" if newer else FIX,
         )
     return version
 

@@ -4,7 +4,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from support.report_schema import report_errors
 
 from conformance.reports import (
@@ -25,7 +24,6 @@ from conformance.reports import (
     write_junit,
     write_reports,
 )
-
 
 IDENTITY = Identity(
     "C17", "outcome_partition_conformance", "Id answered twice", "$.data.accepted[*]"

@@ -41,6 +41,7 @@ class Pinned(Identity):
     def pinned(self, fingerprint: str) -> Pinned:
         return dataclasses.replace(self, given=fingerprint)
 
+
 ENTRY = BaselineEntry(0, "cccccccccccccccc", "fix in 2.4", "CF-7", datetime.date(2030, 7, 1))
 EXPIRED = BaselineEntry(1, "eeeeeeeeeeeeeeee", "old", "CF-1", datetime.date(2030, 6, 1))
 UNSEEN = BaselineEntry(2, "ffffffffffffffff", "gone?", "CF-2", datetime.date(2030, 7, 1))
@@ -67,9 +68,7 @@ def _finding(
         seed=1,
     )
     identity = Pinned(clause, "no_server_error_conformance", "Server error", "HTTP status")
-    return Finding(
-        identity.pinned(fingerprint), {"probe: p": 2}, record, replay, status, baseline
-    )
+    return Finding(identity.pinned(fingerprint), {"probe: p": 2}, record, replay, status, baseline)
 
 
 def _report(policy: str = "fail") -> RunReport:

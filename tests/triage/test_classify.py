@@ -230,8 +230,6 @@ def test_a_previous_finding_of_the_older_recipe_is_still_failing() -> None:
         Identity("C15", "check", "renamed since", "HTTP status"),
         legacy_fingerprints=frozenset({finding.identity.legacy_fingerprint("probe: p")}),
     )
-    triage = classify(
-        [finding], today=TODAY, previous=_previous(past), checked_clauses={"C15"}
-    )
+    triage = classify([finding], today=TODAY, previous=_previous(past), checked_clauses={"C15"})
     assert finding.status == "still-failing"
     assert triage.fixed == []
