@@ -33,15 +33,18 @@ class Identity:
     at: str
     """The ``At`` path with its indices and ids normalised (``$.data.forbidden[*].reason``)."""
     variant: str = ""
-    """What tells apart defects that share the four parts above: for a server error (C15),
+    """What tells apart defects that share the clause: for a server error (C15),
     the answer's status and code and the kind of input that set it off
     (``HTTP 500 INTERNAL_ERROR on items[*].id: null``); empty for every other clause, where
     the place in the answer says enough."""
 
     @property
     def parts(self) -> tuple[str, ...]:
-        base = (self.clause, self.check, self.title, self.at)
-        return (*base, self.variant) if self.variant else base
+        """What the fingerprint hashes. With a variant, the clause and the variant only: the
+        checks that see a server error all report one fact, each in its own words."""
+        if self.variant:
+            return (self.clause, self.variant)
+        return (self.clause, self.check, self.title, self.at)
 
     @property
     def fingerprint(self) -> str:

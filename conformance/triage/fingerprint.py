@@ -10,9 +10,12 @@ The recipe (version 2; a baseline file and last night's report hold its output):
      becomes ``$.data.accepted[*]``, ``items[0].status`` inside an ``errors`` key becomes
      ``items[*].status``), every reserved id becomes ``cfct-*`` and every UUID ``<uuid>``.
    Ids and UUIDs are normalised in the title too.
-2. A server error (C15) adds a fifth part, its *variant*, since a 5xx says "something broke"
-   and not what: two crashes on different inputs are two bugs. The variant is made of what
-   the exchange itself shows, never of the name of the probe or property that sent it:
+2. A server error (C15) is identified differently, since a 5xx says "something broke" and
+   not what: two crashes on different inputs are two bugs, and one crash is one bug whichever
+   check saw it (the suite's own C15 check says ``Server error`` at ``HTTP status``,
+   schemathesis's names the operation). Its parts are the clause and a *variant*, in place
+   of the check, the title and the place. The variant is made of what the exchange itself
+   shows, never of the name of the probe or property that sent it:
    - the answer: ``HTTP <status>``, and the problem's ``code`` when it has one (ids
      normalised);
    - the kind of input, from the request body alone: ``no body``, ``not JSON``, ``a JSON
@@ -25,7 +28,8 @@ The recipe (version 2; a baseline file and last night's report hold its output):
    suite has not met. So two crashes that differ only in the text of an id (too long, not
    ASCII) are one finding; its kinds of request and its minimal example show the input.
    Booleans are plain values: the contract's flags are booleans.
-3. Join the parts with the unit separator (U+001F) and hash the text with SHA-256.
+3. Join the parts (four, or two for a server error) with the unit separator (U+001F) and
+   hash the text with SHA-256.
 4. The fingerprint is the first 16 hex digits of the hash.
 
 What stays out: the kind of request that showed the failure (a probe's or property's name:
