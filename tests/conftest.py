@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from support.report_schema import report_errors, reports_under
 
 # CI machines are shared and slow: no deadlines there, and a fixed derandomised run so that a
 # red build reproduces. Locally the default profile keeps exploring new examples.
@@ -44,7 +45,6 @@ def _json_reports_match_the_published_schema(request: pytest.FixtureRequest) -> 
     yield
     if directory is None:
         return
-    from support.report_schema import report_errors, reports_under
 
     for path, document in reports_under(directory):
         errors = report_errors(document)

@@ -18,6 +18,7 @@ from support.capture import Capture
 from conformance.reference import ReferenceServer, write_target_file
 from conformance.reference.app import reference_state
 from conformance.reference.target_files import env_values
+from conformance.run import runner
 from conformance.run.credential_check import CredentialWatch
 from conformance.run.credentials import Credential
 from conformance.run.runner import RunOptions, execute
@@ -91,8 +92,6 @@ def _rotate_writer_secret_before(
 ) -> None:
     """The writer's secret is rotated on the server when ``phase`` starts (as a secret rotated
     during the night): the run's copy is now stale."""
-    import conformance.run.runner as runner  # noqa: PLC0415
-
     original: Callable[..., Any] = getattr(runner, phase)
 
     def rotated_first(*args: Any, **kwargs: Any) -> Any:
