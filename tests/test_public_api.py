@@ -21,8 +21,9 @@ EXPECTED = {
         "spec_dir", "validate_document", "vendored_spec_path",
     },
     conformance.reports: {
-        "BaselineEntry", "ClauseResult", "ClauseStatus", "FailureRecord", "Finding",
-        "FindingStatus", "FlakyPolicy", "PastFinding", "PlannedProbe", "Progress", "Replay",
+        "FINGERPRINT_PATTERN", "REPORT_SCHEMA_VERSION", "BaselineEntry", "ClauseResult",
+        "ClauseStatus", "FailureRecord", "Finding", "FindingStatus", "FlakyPolicy", "Identity",
+        "PastFinding", "PlannedProbe", "Progress", "Replay",
         "RunPlan", "RunReport", "Triage", "curl_command", "print_plan", "render_findings",
         "render_markdown", "render_table", "write_json", "write_junit", "write_markdown",
         "write_reports",
@@ -35,8 +36,9 @@ EXPECTED = {
     },
     conformance.triage: {
         "Identity", "PreviousRun", "TriageInputError", "classify", "identify",
-        "identify_failure", "load_baseline", "load_previous", "normalise_path",
-        "parse_baseline", "parse_previous", "write_baseline",
+        "identify_failure", "input_kind", "load_baseline", "load_previous", "normalise_kind",
+        "normalise_path", "parse_baseline", "parse_previous", "report_version",
+        "server_error_variant", "write_baseline",
     },
     conformance.sandbox: {
         "FORBIDDEN_SUFFIX_PARTS", "RESERVED_PREFIX", "Incident", "Outcome", "Sandbox",

@@ -212,7 +212,8 @@ def _named_workspaces(request: Request) -> dict[str, list[str]]:
 
 @clause_check("C19")
 def forbidden_entry_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
-    """C19: each forbidden entry has the ``incidentId`` and a non-empty ``reason``; where the
+    """C19: each forbidden entry has the ``incidentId`` and a ``reason`` that is not blank
+    (empty or whitespace only); where the
     request named a workspace for that id, ``workspaceId`` is that workspace.
 
     A blank hint names no workspace, so the entry may carry any ``workspaceId`` (the blank
@@ -247,11 +248,12 @@ def forbidden_entry_conformance(exchange: Exchange, context: CheckContext) -> Ju
                 at=json_path("data", "forbidden", index, "incidentId"),
             )
         reason = member(entry, "reason")
-        if not isinstance(reason, str) or not reason:
+        # A reason is there to be read: a whitespace-only one is as empty as a missing one.
+        if not isinstance(reason, str) or is_blank(reason):
             fail(
                 "Forbidden entry has no reason",
                 received=shown(reason),
-                expected="a non-empty reason string",
+                expected="a reason string with more than whitespace in it",
                 at=json_path("data", "forbidden", index, "reason"),
             )
         workspaces = named.get(key)

@@ -62,8 +62,10 @@ def _target(server: ReferenceServer, limits: Limits) -> Target:
     return Target(
         name="reference",
         base_url=server.base_url,
-        writer=Credential("basic", creds.writer.client_id, creds.writer.secret),
-        no_scope=Credential("basic", creds.no_scope.client_id, creds.no_scope.secret),
+        writer=Credential("basic", creds.writer.client_id, creds.writer.secret, name="auth.writer"),
+        no_scope=Credential(
+            "basic", creds.no_scope.client_id, creds.no_scope.secret, name="auth.no_scope"
+        ),
         sandbox=server.sandbox,
         limits=dataclasses.replace(limits, max_items=server.max_items),
     )

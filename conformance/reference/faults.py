@@ -755,6 +755,13 @@ _ALL = (
         "connection stays open until the client gives up); every other request is.",
         FaultHooks(holds=lambda request, context: _body_is_array(request)),
     ),
+    Fault(
+        "blank-reason",
+        "C19",
+        "The reason is padded to a fixed width before its text is filled in, which never "
+        "happens: every forbidden entry's `reason` is a single space.",
+        _on_outcome(lambda data, req, ctx: [f.update(reason=" ") for f in data["forbidden"]]),
+    ),
 )
 
 FAULTS: Mapping[str, Fault] = {fault.name: fault for fault in _ALL}

@@ -12,11 +12,20 @@ from conformance.reports.findings import (
     Replay,
     Triage,
 )
-from conformance.reports.model import ClauseResult, ClauseStatus, FailureRecord, RunReport
+from conformance.reports.identity import FINGERPRINT_PATTERN, Identity
+from conformance.reports.model import (
+    REPORT_SCHEMA_VERSION,
+    ClauseResult,
+    ClauseStatus,
+    FailureRecord,
+    RunReport,
+)
 from conformance.reports.output import render_findings, write_reports
 from conformance.reports.writers import render_markdown, write_json, write_junit, write_markdown
 
 __all__ = [
+    "FINGERPRINT_PATTERN",
+    "REPORT_SCHEMA_VERSION",
     "BaselineEntry",
     "ClauseResult",
     "ClauseStatus",
@@ -24,6 +33,7 @@ __all__ = [
     "Finding",
     "FindingStatus",
     "FlakyPolicy",
+    "Identity",
     "PastFinding",
     "PlannedProbe",
     "Progress",

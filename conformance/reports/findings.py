@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, Literal
 
 from conformance.reports.failure_record import FailureRecord
+from conformance.reports.identity import Identity
 
 __all__ = [
     "FINDING_STATUSES",
@@ -103,17 +104,12 @@ class Replay:
 
 @dataclass
 class Finding:
-    """Every failure of the run with one fingerprint."""
+    """Every failure of the run with one fingerprint: one defect."""
 
-    fingerprint: str
-    clause: str
-    check: str
-    title: str
-    at: str
-    """The ``At`` path with its indices and ids normalised (``$.data.forbidden[*].reason``)."""
-    kind: str
-    """The kind of request: the probe's name or the property's name."""
-    count: int
+    identity: Identity
+    kinds: dict[str, int]
+    """The kinds of request that showed it (a probe's or a property's name, the phase for
+    fuzzing), each with how many failures it showed, in the order they were first seen."""
     example: FailureRecord
     """The minimal example: the smallest failing request seen."""
     replay: Replay | None = None
@@ -122,8 +118,42 @@ class Finding:
     """The baseline entry with this fingerprint, expired or not."""
 
     @property
+    def fingerprint(self) -> str:
+        return self.identity.fingerprint
+
+    @property
+    def clause(self) -> str:
+        return self.identity.clause
+
+    @property
+    def check(self) -> str:
+        return self.identity.check
+
+    @property
+    def title(self) -> str:
+        return self.identity.title
+
+    @property
+    def at(self) -> str:
+        return self.identity.at
+
+    @property
+    def count(self) -> int:
+        return sum(self.kinds.values())
+
+    @property
     def summary(self) -> str:
-        return f"[{self.clause}] {self.title} at {self.at} ({self.kind})"
+        return self.identity.summary
+
+    @property
+    def kinds_line(self) -> str:
+        """``probe: null id (2), property: invalid bulk updates (1)``."""
+        return ", ".join(f"{kind} ({count})" for kind, count in self.kinds.items())
+
+    @property
+    def legacy_fingerprints(self) -> frozenset[str]:
+        """What version 1 of the recipe called this finding: one fingerprint per kind."""
+        return frozenset(self.identity.legacy_fingerprint(kind) for kind in self.kinds)
 
     def fails_run(self, policy: FlakyPolicy) -> bool:
         if self.status == "known":
@@ -137,14 +167,16 @@ class Finding:
         if status not in FINDING_STATUSES:
             raise ValueError(f"unknown finding status {status!r}")
         replay, entry = data.get("replay"), data.get("baseline")
-        return cls(
-            fingerprint=data["fingerprint"],
+        identity = Identity(
             clause=data["clause"],
             check=data["check"],
             title=data["title"],
             at=data["at"],
-            kind=data["kind"],
-            count=data["count"],
+            variant=data.get("variant", ""),
+        )
+        return cls(
+            identity=identity,
+            kinds={kind["kind"]: kind["count"] for kind in data["kinds"]},
             example=FailureRecord(**{name: data[name] for name in RECORD_FIELDS}),
             replay=None if replay is None else Replay(**replay),
             status=status,
@@ -154,14 +186,10 @@ class Finding:
     def to_json(self, today: date) -> dict[str, Any]:
         example = self.example
         return {
-            "fingerprint": self.fingerprint,
+            **self.identity.to_json(),
             "status": self.status,
-            "clause": self.clause,
-            "check": self.check,
-            "title": self.title,
-            "at": self.at,
-            "kind": self.kind,
             "count": self.count,
+            "kinds": [{"kind": kind, "count": count} for kind, count in self.kinds.items()],
             "baseline": None if self.baseline is None else self.baseline.to_json(today),
             "replay": None
             if self.replay is None
@@ -184,26 +212,25 @@ class Finding:
 class PastFinding:
     """A finding of the previous run's report, as far as triage needs it."""
 
-    fingerprint: str
-    clause: str
-    check: str
-    title: str
-    at: str
-    kind: str
+    identity: Identity
+    legacy_fingerprints: frozenset[str] = frozenset()
+    """Its fingerprints as an older report gave them, when that report used version 1 of
+    the recipe (one per kind of request); triage matches on them too."""
+
+    @property
+    def fingerprint(self) -> str:
+        return self.identity.fingerprint
+
+    @property
+    def clause(self) -> str:
+        return self.identity.clause
 
     @property
     def summary(self) -> str:
-        return f"[{self.clause}] {self.title} at {self.at} ({self.kind})"
+        return self.identity.summary
 
     def to_json(self) -> dict[str, str]:
-        return {
-            "fingerprint": self.fingerprint,
-            "clause": self.clause,
-            "check": self.check,
-            "title": self.title,
-            "at": self.at,
-            "kind": self.kind,
-        }
+        return self.identity.to_json()
 
 
 @dataclass
@@ -227,6 +254,16 @@ class Triage:
     """Expired baseline entries: each one fails the run."""
     expired_matched: set[str] = field(default_factory=set)
     """Fingerprints of the expired entries that matched a finding of this run."""
+    translated: list[tuple[BaselineEntry, str]] = field(default_factory=list)
+    """Entries written with version 1 of the fingerprint recipe that matched a finding, each
+    with the finding's fingerprint now: the entry should be given that one."""
+
+    def translated_note(self, entry: BaselineEntry, fingerprint: str) -> str:
+        return (
+            f"baseline entry {entry.name} has a fingerprint of the older recipe "
+            f"({entry.fingerprint}); it matched the finding {fingerprint}: replace its "
+            f"fingerprint with {fingerprint}, or rewrite the file with --write-baseline"
+        )
 
     def counts(self, findings: list[Finding]) -> dict[str, int]:
         counts = dict.fromkeys(FINDING_STATUSES, 0)
@@ -273,5 +310,9 @@ class Triage:
             "baseline_expired": [
                 {**entry.to_json(self.today), "matched": entry.fingerprint in self.expired_matched}
                 for entry in self.expired
+            ],
+            "baseline_translated": [
+                {**entry.to_json(self.today), "fingerprint_now": fingerprint}
+                for entry, fingerprint in self.translated
             ],
         }

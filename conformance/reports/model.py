@@ -8,7 +8,11 @@ from typing import Any, Literal
 from conformance.reports.failure_record import FailureRecord
 from conformance.reports.findings import Finding, Triage
 
-__all__ = ["ClauseResult", "ClauseStatus", "FailureRecord", "RunReport"]
+__all__ = ["REPORT_SCHEMA_VERSION", "ClauseResult", "ClauseStatus", "FailureRecord", "RunReport"]
+
+REPORT_SCHEMA_VERSION = 2
+"""The version of the JSON report's shape (docs/report-schema.md): any change to a key's
+name, meaning or type makes a new version; so does removing a key. Adding one does not."""
 
 ClauseStatus = Literal["passed", "failed", "skipped"]
 
@@ -45,6 +49,9 @@ class RunReport:
     """Requests judged up to and including the first failing one; None when none failed."""
     aborted: str | None = None
     """Why the run stopped early (unreachable target, budget...); the report is partial."""
+    refused_credential: str | None = None
+    """The configured credential the target started refusing during the run (``auth.writer``),
+    which stopped it: a fault of the set-up, not of the server."""
     notes: list[str] = field(default_factory=list)
     rerun: str = ""
     """The command that repeats this run (same target, profile and seed)."""
@@ -82,6 +89,7 @@ class RunReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "schema_version": REPORT_SCHEMA_VERSION,
             "target": self.target,
             "base_url": self.base_url,
             "profile": self.profile,
@@ -89,6 +97,7 @@ class RunReport:
             "concurrency": self.concurrency,
             "passed": self.passed,
             "aborted": self.aborted,
+            "refused_credential": self.refused_credential,
             "clauses": [asdict(clause) for clause in self.clauses],
             "triage": self.triage.to_json(self.findings),
             "findings": [finding.to_json(self.triage.today) for finding in self.findings],

@@ -73,6 +73,7 @@ def _finding_lines(finding: Finding, triage: Triage, *, full: bool) -> list[str]
         f"--- {finding.clause} {finding.check} ({example.phase}), "
         f"{finding.count} time(s), fingerprint {finding.fingerprint}",
     ]
+    lines.append(f"kinds of request: {finding.kinds_line}")
     if full:
         lines.append(example.message)
         if example.curl:

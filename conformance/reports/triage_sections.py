@@ -81,5 +81,9 @@ def no_longer_failing(
             ],
         ),
         ("Expired baseline entries", [triage.expired_note(e) for e in triage.expired]),
+        (
+            "Baseline entries with an older fingerprint",
+            [triage.translated_note(entry, now) for entry, now in triage.translated],
+        ),
     ]
     return [(heading, items) for heading, items in lists if items]

@@ -98,6 +98,7 @@ def _finding_lines(index: int, finding: Finding, triage: Triage) -> list[str]:
         "",
         ", ".join(facts),
     ]
+    lines += ["", f"kinds of request: {_cell(finding.kinds_line)}"]
     if finding.baseline is not None:
         lines += ["", baseline_line(finding.baseline, triage)]
     lines += ["", "```text", example.message, "```"]
@@ -264,6 +265,7 @@ def _failure_text(finding: Finding) -> str:
     lines = [
         f"[{finding.check}] ({example.phase}) {finding.status}, seen {finding.count} time(s), "
         f"fingerprint {finding.fingerprint}",
+        f"kinds of request: {finding.kinds_line}",
         example.message,
     ]
     if finding.replay is not None:

@@ -23,6 +23,10 @@ class Credential:
     scheme: Literal["basic", "bearer"]
     client_id: str = ""
     secret: str = field(default="", repr=False)
+    name: str = ""
+    """Where the target file configures it (``auth.writer``); empty when no file does."""
+    variables: tuple[str, ...] = ()
+    """The environment variables its values were read from (names only, never values)."""
 
     def __repr__(self) -> str:
         # Dataclass repr would be safe with repr=False, but say so explicitly in logs.

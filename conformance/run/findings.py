@@ -1,4 +1,5 @@
-"""The run's findings as they are recorded: one per fingerprint, with a count and an example.
+"""The run's findings as they are recorded: one per fingerprint, with the kinds of request
+that showed it (a count each) and its smallest example.
 
 Each finding keeps, besides its redacted example for the reports, what it takes to send that
 example again after the run (``ReplayPlan``): the requests as planned, with their real
@@ -9,13 +10,14 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from conformance.checks import ConformanceFailure, Exchange, Intent, NoBody, NotJson, Request
-from conformance.reports import FailureRecord, Finding, Replay
+from conformance.reports import FailureRecord, Finding, Identity, Replay
 from conformance.run.client import PlannedRequest
-from conformance.triage import Identity
+from conformance.triage import normalise_kind
 
 __all__ = ["FindingLog", "LoggedFinding", "ReplayPlan", "request_size"]
 
@@ -64,7 +66,7 @@ def request_size(request: Request) -> int:
 @dataclass
 class LoggedFinding:
     identity: Identity
-    count: int
+    kinds: Counter[str]
     example: FailureRecord
     size: int
     plan: ReplayPlan | None
@@ -74,16 +76,14 @@ class LoggedFinding:
     def fingerprint(self) -> str:
         return self.identity.fingerprint
 
+    @property
+    def count(self) -> int:
+        return sum(self.kinds.values())
+
     def to_finding(self) -> Finding:
-        identity = self.identity
         return Finding(
-            fingerprint=identity.fingerprint,
-            clause=identity.clause,
-            check=identity.check,
-            title=identity.title,
-            at=identity.at,
-            kind=identity.kind,
-            count=self.count,
+            identity=self.identity,
+            kinds=dict(self.kinds),
             example=self.example,
             replay=self.replay,
         )
@@ -98,19 +98,22 @@ class FindingLog:
         self,
         identity: Identity,
         *,
+        kind: str,
         size: int,
         record: Callable[[], FailureRecord],
         plan: ReplayPlan | None,
     ) -> None:
-        """Count one failure; keep its example when it is the first or the smallest so far."""
+        """Count one failure, shown by a request of ``kind``; keep its example when it is the
+        first or the smallest so far."""
+        kind = normalise_kind(kind)
         with self._lock:
             logged = self._findings.get(identity.fingerprint)
             if logged is None:
                 self._findings[identity.fingerprint] = LoggedFinding(
-                    identity, 1, record(), size, plan
+                    identity, Counter({kind: 1}), record(), size, plan
                 )
                 return
-            logged.count += 1
+            logged.kinds[kind] += 1
             if size < logged.size:
                 logged.example, logged.size, logged.plan = record(), size, plan
 

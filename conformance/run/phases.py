@@ -18,6 +18,7 @@ from conformance.checks import ConformanceFailure, Exchange, Intent, Request
 from conformance.reports import Progress
 from conformance.run.client import NoAnswer, PlannedRequest, StillThrottled, TargetClient
 from conformance.run.concurrency import in_index_order, run_pool
+from conformance.run.credential_check import CredentialWatch
 from conformance.run.liveness import Liveness, unanswered_failure
 from conformance.run.probes import Probe
 from conformance.run.recorder import Recorder
@@ -60,11 +61,14 @@ class PhaseContext:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(clause, reason) pairs for clauses a phase could not exercise."""
     liveness: Liveness = field(init=False)
+    credentials: CredentialWatch = field(init=False)
+    """Stops the run when a configured credential starts being refused."""
     pool: ThreadPoolExecutor = field(init=False)
     """The run's threads, kept from one phase to the next (``conformance.run.concurrency``)."""
 
     def __post_init__(self) -> None:
         self.liveness = Liveness(self.client)
+        self.credentials = CredentialWatch(self.client, self.client.target.credentials)
         self.pool = run_pool(self.client.concurrency)
 
     def close(self) -> None:
@@ -78,8 +82,9 @@ class PhaseContext:
     def send(self, planned: PlannedRequest, intent: Intent) -> Exchange:
         """Send ``planned`` and pair the answer with the request as sent.
 
-        Raises ``Unanswered``, counted but not recorded, for a request that got no answer, and
-        ``TargetUnreachable`` when the liveness checks say the target is gone.
+        Raises ``Unanswered``, counted but not recorded, for a request that got no answer,
+        ``TargetUnreachable`` when the liveness checks say the target is gone, and
+        ``CredentialRevoked`` when a configured credential has started being refused.
         """
         try:
             response = self.client.send(planned)
@@ -91,6 +96,7 @@ class PhaseContext:
             failure = unanswered_failure(planned, silence, self.client)
             self.recorder.count_unanswered(failure)
             raise Unanswered(failure, request) from None
+        self.credentials.after(planned, response.status_code)
         request = Request.from_content(
             planned.method, str(response.request.url), dict(planned.headers), planned.content
         )

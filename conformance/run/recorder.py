@@ -123,8 +123,8 @@ class Recorder:
         kind: str | None = None,
         replay: ReplayPlan | None = None,
     ) -> None:
-        """Record ``failure``; ``kind`` (default: ``phase``) names the kind of request for its
-        fingerprint, and ``replay`` how to send its example again (default: the request)."""
+        """Record ``failure``; ``kind`` (default: ``phase``) names the kind of request its
+        finding lists, and ``replay`` how to send its example again (default: the request)."""
         plan = replay or ReplayPlan.resend(exchange.request, exchange.intent)
         self._add(
             failure, exchange.request, exchange.response, phase, kind=kind or phase, plan=plan
@@ -181,7 +181,8 @@ class Recorder:
     ) -> None:
         self.failed[failure.clause] += 1
         self.findings.add(
-            identify_failure(failure, kind),
+            identify_failure(failure, request, response),
+            kind=kind,
             size=request_size(request),
             record=lambda: self._record(failure, request, response, phase),
             plan=plan,

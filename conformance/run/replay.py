@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from conformance.checks import ConformanceFailure, Exchange, Request
+from conformance.checks import ConformanceFailure, Exchange, Request, Response
 from conformance.reports import Replay
 from conformance.run.client import (
     NoAnswer,
@@ -107,7 +107,7 @@ def _replay(
     context: PhaseContext, plan: ReplayPlan, group: list[LoggedFinding]
 ) -> tuple[dict[str, Replay], str]:
     """Each finding's replay, and why replaying must stop ("" to go on)."""
-    pending = {logged.fingerprint: logged.identity.kind for logged in group}
+    pending = {logged.fingerprint for logged in group}
     reproduced_at: dict[str, int] = {}
     attempts = throttled = 0
     stopped = ""
@@ -124,7 +124,7 @@ def _replay(
         attempts += 1
         for fingerprint in shown:
             reproduced_at[fingerprint] = attempts
-            del pending[fingerprint]
+            pending.discard(fingerprint)
     notes = []
     if throttled:
         notes.append(f"{throttled} replay(s) still throttled (429), not judged")
@@ -144,7 +144,7 @@ def _replay(
     return replays, stopped
 
 
-def _shown(context: PhaseContext, plan: ReplayPlan, pending: dict[str, str]) -> set[str] | None:
+def _shown(context: PhaseContext, plan: ReplayPlan, pending: set[str]) -> set[str] | None:
     """Send the example once: the pending fingerprints its answers show, None if throttled."""
     client = context.client
     shown: set[str] = set()
@@ -159,7 +159,8 @@ def _shown(context: PhaseContext, plan: ReplayPlan, pending: dict[str, str]) -> 
                 context.liveness.confirm()
             except TargetUnreachable as gone:
                 raise _Stop(str(gone)) from None
-            return shown | _matching([unanswered_failure(planned, silence, client)], pending)
+            failure = unanswered_failure(planned, silence, client)
+            return shown | _matching([failure], None, None, pending)
         except WriteBudgetExceeded as exc:
             raise _Stop(str(exc)) from None
         request = Request.from_content(
@@ -169,7 +170,7 @@ def _shown(context: PhaseContext, plan: ReplayPlan, pending: dict[str, str]) -> 
         failures = context.recorder.failures_of(exchange)
         if plan.extra_checks is not None:
             failures += plan.extra_checks(exchange)
-        shown |= _matching(failures, pending)
+        shown |= _matching(failures, request, response, pending)
     return shown
 
 
@@ -181,10 +182,12 @@ def _relative(planned: PlannedRequest, base_url: str) -> PlannedRequest:
     return planned
 
 
-def _matching(failures: list[ConformanceFailure], pending: dict[str, str]) -> set[str]:
-    """The pending fingerprints (each with its kind of request) among ``failures``."""
-    return {
-        fingerprint
-        for fingerprint, kind in pending.items()
-        if any(identify_failure(failure, kind).fingerprint == fingerprint for failure in failures)
-    }
+def _matching(
+    failures: list[ConformanceFailure],
+    request: Request | None,
+    response: Response | None,
+    pending: set[str],
+) -> set[str]:
+    """The pending fingerprints among ``failures`` (of ``request``, answered ``response``)."""
+    shown = {identify_failure(failure, request, response).fingerprint for failure in failures}
+    return pending & shown

@@ -48,7 +48,7 @@ def complete_report(
 
 def _rate_limit_finding(share: float, allowed: float, seed: int) -> Finding:
     title, at = "Too many requests were throttled", "the whole run"
-    identity = identify(clause="limits", check="max_429_share", title=title, at=at, kind="run")
+    identity = identify(clause="limits", check="max_429_share", title=title, at=at)
     record = FailureRecord(
         clause="limits",
         check="max_429_share",
@@ -64,16 +64,7 @@ def _rate_limit_finding(share: float, allowed: float, seed: int) -> Finding:
         curl="",
         seed=seed,
     )
-    return Finding(
-        fingerprint=identity.fingerprint,
-        clause=identity.clause,
-        check=identity.check,
-        title=identity.title,
-        at=identity.at,
-        kind=identity.kind,
-        count=1,
-        example=record,
-    )
+    return Finding(identity=identity, kinds={"run": 1}, example=record)
 
 
 def dry_run_plan(

@@ -17,6 +17,7 @@ from typing import TextIO
 from conformance.exit_codes import ExitCode
 from conformance.reports import Progress, RunReport, print_plan, write_reports
 from conformance.run.client import TargetClient, TargetUnreachable, WriteBudgetExceeded
+from conformance.run.credential_check import CredentialRevoked
 from conformance.run.credentials import Redactor
 from conformance.run.phases import PhaseAborted, PhaseContext, run_probes
 from conformance.run.preconditions import (
@@ -181,6 +182,8 @@ def _run(
     )
     if options.write_baseline is not None and options.expires is not None:
         write_baseline_file(options.write_baseline, options.expires, inputs, report, out)
+    if report.refused_credential is not None:
+        return ExitCode.USAGE  # the set-up's fault, not the target's
     if report.aborted:
         return ExitCode.UNREACHABLE
     return ExitCode.OK if report.passed else ExitCode.FAILED
@@ -196,6 +199,7 @@ def _run_phases(
     redactor = phase.recorder.redactor
     try:
         phase.liveness.preflight()
+        phase.credentials.preflight()
         fuzzing = _fuzzing(phase, profile.fuzz_examples) if profile.fuzz_examples else None
         run_probes(phase, probes)
         run_properties(phase, profile)
@@ -203,8 +207,12 @@ def _run_phases(
             fuzzing()
     except TargetUnreachable as exc:
         report.aborted = redactor.text(str(exc))
+    except CredentialRevoked as exc:
+        _revoked(report, exc, redactor)
     except PhaseAborted as exc:
-        if isinstance(exc.cause, WriteBudgetExceeded):
+        if isinstance(exc.cause, CredentialRevoked):
+            _revoked(report, exc.cause, redactor)
+        elif isinstance(exc.cause, WriteBudgetExceeded):
             report.notes.append(f"stopped early: {exc.cause}")
         elif isinstance(exc.cause, TargetUnreachable):
             report.aborted = redactor.text(str(exc.cause))
@@ -215,6 +223,11 @@ def _run_phases(
     else:
         return True
     return False
+
+
+def _revoked(report: RunReport, exc: CredentialRevoked, redactor: Redactor) -> None:
+    report.aborted = redactor.text(str(exc))
+    report.refused_credential = exc.credential.name or exc.credential.scheme
 
 
 def _fuzzing(phase: PhaseContext, examples: int) -> Callable[[], None]:

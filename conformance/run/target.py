@@ -168,10 +168,13 @@ def _credential(
             "basic",
             client_id=_env(environ, id_name, f"{prefix}.client_id_env", source),
             secret=_env(environ, secret_name, f"{prefix}.client_secret_env", source),
+            name=prefix,
+            variables=(id_name, secret_name),
         )
     if scheme == "bearer":
         token_name = _string(table.get("token_env"), f"{prefix}.token_env", source)
-        return Credential("bearer", secret=_env(environ, token_name, f"{prefix}.token_env", source))
+        token = _env(environ, token_name, f"{prefix}.token_env", source)
+        return Credential("bearer", secret=token, name=prefix, variables=(token_name,))
     raise ConfigError(
         source, f"{prefix}.scheme", f"unknown scheme {scheme!r}", 'use "basic" or "bearer"'
     )

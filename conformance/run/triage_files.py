@@ -80,7 +80,10 @@ def write_baseline_file(
         return
     kept = inputs.baseline or []
     note = f"{date.today().isoformat()}, target {report.target}, seed {report.seed}"
-    added = write_baseline(path, kept, report.findings, expires=expires, note=note)
+    translated = {entry.fingerprint: now for entry, now in report.triage.translated}
+    added = write_baseline(
+        path, kept, report.findings, expires=expires, note=note, translated=translated
+    )
     print(
         f"baseline written to {path}: {added} new entry(ies) expiring {expires.isoformat()}"
         + (f", {len(kept)} kept from --baseline" if kept else ""),

@@ -9,8 +9,16 @@ inputs that give them a history (``baseline``, ``previous``) and sets each findi
 from conformance.triage.baseline import load_baseline, parse_baseline, write_baseline
 from conformance.triage.classify import classify
 from conformance.triage.errors import TriageInputError
-from conformance.triage.fingerprint import Identity, identify, identify_failure, normalise_path
-from conformance.triage.previous import PreviousRun, load_previous, parse_previous
+from conformance.triage.fingerprint import (
+    Identity,
+    identify,
+    identify_failure,
+    input_kind,
+    normalise_kind,
+    normalise_path,
+    server_error_variant,
+)
+from conformance.triage.previous import PreviousRun, load_previous, parse_previous, report_version
 
 __all__ = [
     "Identity",
@@ -19,10 +27,14 @@ __all__ = [
     "classify",
     "identify",
     "identify_failure",
+    "input_kind",
     "load_baseline",
     "load_previous",
+    "normalise_kind",
     "normalise_path",
     "parse_baseline",
     "parse_previous",
+    "report_version",
+    "server_error_variant",
     "write_baseline",
 ]

@@ -7,7 +7,12 @@ The file holds one ``[[known]]`` table per accepted finding::
     reason = "500 on a null id; the fix ships with 2.4"
     reference = "https://github.com/example/api/issues/123"   # or a key such as CF-123
     expires = 2026-07-01                # a TOML date; from this day on the entry has expired
-    summary = "[C15] Server error at HTTP status (probe: malformed: null id (S1))"  # optional
+    summary = "[C15] Server error at HTTP status (HTTP 500 on items[*].id: null)"  # optional
+
+An entry written before version 2 of the fingerprint recipe (which hashed the kind of request
+too) still covers its finding: triage matches it through the finding's older fingerprints,
+names it in the report with the fingerprint to give it, and ``--write-baseline`` writes it
+with that fingerprint.
 
 An empty file (or one with comments only) is a baseline with no entries. Anything else the
 loader does not understand is a ``TriageInputError`` naming the entry and the field.
@@ -16,6 +21,7 @@ loader does not understand is a ``TriageInputError`` naming the entry and the fi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import json
@@ -141,13 +147,22 @@ def _date(value: Any, key: str, source: str) -> datetime.date:
 
 
 def render_baseline(
-    kept: Sequence[BaselineEntry], findings: Iterable[Finding], *, expires: datetime.date, note: str
+    kept: Sequence[BaselineEntry],
+    findings: Iterable[Finding],
+    *,
+    expires: datetime.date,
+    note: str,
+    translated: Mapping[str, str] | None = None,
 ) -> tuple[str, int]:
     """The text of a baseline: ``kept`` as they are, then one new entry per finding whose
     fingerprint is not among them. Returns the text and the number of new entries.
 
     ``note`` says where the new entries came from; it goes into their ``reason``.
+    ``translated`` maps fingerprints of the older recipe to today's (``Triage.translated``):
+    a kept entry with one gets today's fingerprint, and a second entry that comes to the same
+    fingerprint is left out, since one entry now covers the finding.
     """
+    kept = _translated(kept, translated or {})
     lines = [
         "# Known failures for cf-conformance run --baseline (README: Nightly triage).",
         "# Each entry covers one finding until its expires date; from that day on the run",
@@ -175,6 +190,20 @@ def render_baseline(
     return "\n".join(lines) + "\n", added
 
 
+def _translated(
+    kept: Sequence[BaselineEntry], translated: Mapping[str, str]
+) -> list[BaselineEntry]:
+    entries: list[BaselineEntry] = []
+    seen: set[str] = set()
+    for entry in kept:
+        fingerprint = translated.get(entry.fingerprint, entry.fingerprint)
+        if fingerprint in seen:
+            continue
+        seen.add(fingerprint)
+        entries.append(dataclasses.replace(entry, index=len(entries), fingerprint=fingerprint))
+    return entries
+
+
 def _entry_lines(entry: BaselineEntry) -> list[str]:
     lines = [
         f"[[{TABLE}]]",
@@ -200,9 +229,10 @@ def write_baseline(
     *,
     expires: datetime.date,
     note: str,
+    translated: Mapping[str, str] | None = None,
 ) -> int:
     """Write the baseline file; returns the number of entries added."""
-    text, added = render_baseline(kept, findings, expires=expires, note=note)
+    text, added = render_baseline(kept, findings, expires=expires, note=note, translated=translated)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return added

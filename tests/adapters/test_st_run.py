@@ -129,6 +129,7 @@ def test_a_conforming_server_passes(conforming: ReferenceServer) -> None:
             id="wrong-workspace",
         ),
         pytest.param("empty-reason", "[C19] Forbidden entry has no reason", id="empty-reason"),
+        pytest.param("blank-reason", "[C19] Forbidden entry has no reason", id="blank-reason"),
     ],
 )
 def test_a_c19_fault_is_reported_under_c19(fault: str, title: str) -> None:

@@ -179,7 +179,7 @@ VIOLATIONS = {
         bulk(item("a"), item("b")),
         "[C19] Forbidden entry has no reason",
         "(missing)",
-        "a non-empty reason string",
+        "a reason string with more than whitespace in it",
         "$.data.forbidden[1].reason",
     ),
     "forbidden entry with an empty reason": entry(
@@ -187,7 +187,23 @@ VIOLATIONS = {
         bulk(item("a")),
         "[C19] Forbidden entry has no reason",
         '""',
-        "a non-empty reason string",
+        "a reason string with more than whitespace in it",
+        "$.data.forbidden[0].reason",
+    ),
+    "forbidden entry with a blank reason": entry(
+        [forbid("a", reason=" ")],
+        bulk(item("a")),
+        "[C19] Forbidden entry has no reason",
+        '" "',
+        "a reason string with more than whitespace in it",
+        "$.data.forbidden[0].reason",
+    ),
+    "forbidden entry with a reason of tabs, newlines and no-break spaces": entry(
+        [forbid("a", reason="\t\n\u00a0\u3000")],
+        bulk(item("a")),
+        "[C19] Forbidden entry has no reason",
+        '"\\t\\n\u00a0\u3000"',
+        "a reason string with more than whitespace in it",
         "$.data.forbidden[0].reason",
     ),
     "forbidden entry with a null reason": entry(
@@ -195,7 +211,7 @@ VIOLATIONS = {
         bulk(item("a")),
         "[C19] Forbidden entry has no reason",
         "null",
-        "a non-empty reason string",
+        "a reason string with more than whitespace in it",
         "$.data.forbidden[0].reason",
     ),
     "forbidden entry names another workspace": entry(

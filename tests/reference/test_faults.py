@@ -199,6 +199,9 @@ PROBES: dict[str, Probe] = {
         as_writer(items("INC-1001", workspace=W2)),
         lambda r: data(r) == {"accepted": ["INC-1001"], "forbidden": []},
     ),
+    "blank-reason": Probe(
+        as_writer(items("INC-3001")), lambda r: data(r)["forbidden"][0]["reason"] == " "
+    ),
 }
 
 

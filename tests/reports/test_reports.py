@@ -4,11 +4,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from support.report_schema import report_errors
 
 from conformance.reports import (
+    REPORT_SCHEMA_VERSION,
     ClauseResult,
     FailureRecord,
     Finding,
+    Identity,
     PlannedProbe,
     Progress,
     RunPlan,
@@ -20,6 +23,10 @@ from conformance.reports import (
     write_json,
     write_junit,
     write_reports,
+)
+
+IDENTITY = Identity(
+    "C17", "outcome_partition_conformance", "Id answered twice", "$.data.accepted[*]"
 )
 
 
@@ -35,13 +42,8 @@ def _report(*, failed: bool = True, aborted: str | None = None) -> RunReport:
         seed=5,
     )
     finding = Finding(
-        fingerprint="0123456789abcdef",
-        clause="C17",
-        check="outcome_partition_conformance",
-        title="Id answered twice",
-        at="$.data.accepted[*]",
-        kind="probe: sandbox: duplicate ids",
-        count=1,
+        identity=IDENTITY,
+        kinds={"probe: sandbox: duplicate ids": 1},
         example=failure,
     )
     return RunReport(
@@ -98,12 +100,15 @@ def test_json_report_has_the_documented_keys(tmp_path: Path) -> None:
     assert data["passed"] is False
     finding = data["findings"][0]
     assert {"clause", "check", "message", "request", "response", "curl", "seed"} <= set(finding)
-    assert {"fingerprint", "status", "baseline", "replay", "count", "kind", "at"} <= set(finding)
+    assert {"fingerprint", "status", "baseline", "replay", "count", "kinds", "at"} <= set(finding)
     assert (finding["fingerprint"], finding["status"], finding["baseline"]) == (
-        "0123456789abcdef",
+        IDENTITY.fingerprint,
         "new",
         None,
     )
+    assert finding["kinds"] == [{"kind": "probe: sandbox: duplicate ids", "count": 1}]
+    assert data["schema_version"] == REPORT_SCHEMA_VERSION
+    assert report_errors(data) == []
 
 
 def test_junit_has_one_testcase_per_clause(tmp_path: Path) -> None:
@@ -179,7 +184,8 @@ def test_write_reports_appends_to_the_summary_named_in_the_given_environment(
     text = out.getvalue()
     assert (
         "\n--- C17 outcome_partition_conformance (probe: sandbox: duplicate ids), "
-        "1 time(s), fingerprint 0123456789abcdef\n"
+        f"1 time(s), fingerprint {IDENTITY.fingerprint}\n"
+        "kinds of request: probe: sandbox: duplicate ids (1)\n"
     ) in text
     assert "reproduce: curl -sS -X POST http://t/x" in text
     assert text.endswith(f"JSON report: {tmp_path / 'r.json'}\n")

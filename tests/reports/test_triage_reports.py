@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import xml.etree.ElementTree as ET
@@ -13,6 +14,7 @@ from conformance.reports import (
     FailureRecord,
     Finding,
     FindingStatus,
+    Identity,
     PastFinding,
     Replay,
     RunReport,
@@ -24,6 +26,22 @@ from conformance.reports import (
 )
 
 TODAY = datetime.date(2030, 6, 15)
+
+
+@dataclasses.dataclass(frozen=True)
+class Pinned(Identity):
+    """An identity whose fingerprint is given, so that each row reads as its letter."""
+
+    given: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        return self.given
+
+    def pinned(self, fingerprint: str) -> Pinned:
+        return dataclasses.replace(self, given=fingerprint)
+
+
 ENTRY = BaselineEntry(0, "cccccccccccccccc", "fix in 2.4", "CF-7", datetime.date(2030, 7, 1))
 EXPIRED = BaselineEntry(1, "eeeeeeeeeeeeeeee", "old", "CF-1", datetime.date(2030, 6, 1))
 UNSEEN = BaselineEntry(2, "ffffffffffffffff", "gone?", "CF-2", datetime.date(2030, 7, 1))
@@ -49,19 +67,8 @@ def _finding(
         curl="curl -sS -X POST http://t/x",
         seed=1,
     )
-    return Finding(
-        fingerprint,
-        clause,
-        "no_server_error_conformance",
-        "Server error",
-        "HTTP status",
-        "probe: p",
-        2,
-        record,
-        replay,
-        status,
-        baseline,
-    )
+    identity = Pinned(clause, "no_server_error_conformance", "Server error", "HTTP status")
+    return Finding(identity.pinned(fingerprint), {"probe: p": 2}, record, replay, status, baseline)
 
 
 def _report(policy: str = "fail") -> RunReport:
@@ -76,7 +83,7 @@ def _report(policy: str = "fail") -> RunReport:
         flaky_policy="warn" if policy == "warn" else "fail",
         previous="last.json (profile nightly, seed 1)",
         baseline="b.toml",
-        fixed=[PastFinding("dddddddddddddddd", "C17", "c", "Id answered twice", "$.x", "probe: q")],
+        fixed=[PastFinding(Pinned("C17", "c", "Id answered twice", "$.x").pinned("d" * 16))],
         unseen=[UNSEEN],
         expired=[EXPIRED],
         expired_matched={EXPIRED.fingerprint},
@@ -101,6 +108,7 @@ def test_console_lists_each_finding_under_its_status() -> None:
         "=== New (1)",
         "",
         "--- C15 no_server_error_conformance (probe: p), 2 time(s), fingerprint aaaaaaaaaaaaaaaa",
+        "kinds of request: probe: p (2)",
         "[C15] Server error",
         "Received: HTTP 500",
         "Expected: below 500",
@@ -111,6 +119,7 @@ def test_console_lists_each_finding_under_its_status() -> None:
         "=== Still failing (1)",
         "",
         "--- C15 no_server_error_conformance (probe: p), 2 time(s), fingerprint eeeeeeeeeeeeeeee",
+        "kinds of request: probe: p (2)",
         "[C15] Server error",
         "Received: HTTP 500",
         "Expected: below 500",
@@ -121,6 +130,7 @@ def test_console_lists_each_finding_under_its_status() -> None:
         "=== Flaky: did not reproduce on replay (1)",
         "",
         "--- C11 no_server_error_conformance (probe: p), 2 time(s), fingerprint bbbbbbbbbbbbbbbb",
+        "kinds of request: probe: p (2)",
         "[C11] Server error",
         "Received: HTTP 500",
         "Expected: below 500",
@@ -131,12 +141,13 @@ def test_console_lists_each_finding_under_its_status() -> None:
         "=== Known: covered by the baseline (1)",
         "",
         "--- C15 no_server_error_conformance (probe: p), 2 time(s), fingerprint cccccccccccccccc",
-        "[C15] Server error at HTTP status (probe: p)",
+        "kinds of request: probe: p (2)",
+        "[C15] Server error at HTTP status",
         "replay: reproduced at replay 1",
         "baseline known[0]: fix in 2.4 (CF-7), expires 2030-07-01",
         "",
         "=== Fixed since the previous run (1)",
-        "- [C17] Id answered twice at $.x (probe: q), fingerprint dddddddddddddddd",
+        "- [C17] Id answered twice at $.x, fingerprint dddddddddddddddd",
         "",
         "=== Baseline entries not seen: possibly fixed (1)",
         "- known[2], fingerprint ffffffffffffffff: gone? (CF-2)",
@@ -166,7 +177,7 @@ def test_markdown_opens_with_the_counts_and_groups_the_findings() -> None:
         "### Expired baseline entries (1)",
     ]
     assert (
-        "| `cccccccccccccccc` | [C15] Server error at HTTP status (probe: p) | 2 | known[0] | "
+        "| `cccccccccccccccc` | [C15] Server error at HTTP status | 2 | known[0] | "
         "fix in 2.4 | CF-7 | 2030-07-01 |"
     ) in text
     assert "fingerprint `bbbbbbbbbbbbbbbb`, seen 2 time(s), replay: did not reproduce" in text
@@ -186,6 +197,8 @@ def test_junit_skips_known_findings_with_the_reason_and_reference(tmp_path: Path
     flaky = cases["bbbbbbbbbbbbbbbb"].find("failure")
     assert flaky is not None
     assert flaky.get("type") == "flaky"
+    # One test case per finding, whatever kinds of request showed it; they are listed in it.
+    assert "kinds of request: probe: p (2)" in (flaky.text or "")
     expired = cases["baseline known[1] eeeeeeeeeeeeeeee"].find("failure")
     assert expired is not None
     assert expired.get("type") == "expired"

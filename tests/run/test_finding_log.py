@@ -28,16 +28,18 @@ def _recorder() -> Recorder:
     return Recorder(context=CheckContext(), redactor=redactor, seed=1, only={"C15"})
 
 
-def test_one_fingerprint_is_one_finding_with_a_count_and_the_smallest_example() -> None:
+def test_one_fingerprint_is_one_finding_with_its_kinds_and_the_smallest_example() -> None:
+    """Two kinds of request that meet one defect open one finding, with a count per kind."""
     recorder = _recorder()
     for ids in (["cfct-aaaa", "cfct-bbbb"], ["cfct-c"], ["cfct-dddd", "cfct-e", "cfct-f"]):
         recorder.check(_crash(ids), phase="property: valid bulk updates")
     recorder.check(_crash(["cfct-g"]), phase="probe: sandbox: writable incidents")
-    findings = list(recorder.findings)
-    assert [(f.identity.kind, f.count) for f in findings] == [
-        ("property: valid bulk updates", 3),
-        ("probe: sandbox: writable incidents", 1),
-    ]
+    [finding] = findings = list(recorder.findings)
+    assert dict(finding.kinds) == {
+        "property: valid bulk updates": 3,
+        "probe: sandbox: writable incidents": 1,
+    }
+    assert finding.count == 4
     example = findings[0].example
     assert example.request["body"] == {"items": [{"id": "cfct-c"}]}
     assert recorder.records == [finding.example for finding in findings]
@@ -69,8 +71,8 @@ def test_a_kind_names_the_request_apart_from_the_phase_shown() -> None:
     recorder.add(failure, exchange, phase="property: p (flaky: did not reproduce on replay)")
     recorder.add(failure, exchange, phase="property: p (run stopped)", kind="property: p")
     recorder.add(failure, exchange, phase="property: p")
-    kinds = [(f.identity.kind, f.count) for f in recorder.findings]
-    assert kinds == [
-        ("property: p (flaky: did not reproduce on replay)", 1),
-        ("property: p", 2),
-    ]
+    [finding] = recorder.findings
+    assert dict(finding.kinds) == {
+        "property: p (flaky: did not reproduce on replay)": 1,
+        "property: p": 2,
+    }

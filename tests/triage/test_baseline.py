@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.reports import BaselineEntry, FailureRecord, Finding
+from conformance.reports import BaselineEntry, FailureRecord, Finding, Identity
 from conformance.triage import TriageInputError, load_baseline, parse_baseline, write_baseline
 
 FINGERPRINT = "0123456789abcdef"
@@ -175,38 +175,60 @@ def test_a_missing_baseline_file_says_so(tmp_path: Path) -> None:
     )
 
 
-def _finding(fingerprint: str, title: str) -> Finding:
+def _finding(title: str, kind: str = "probe: p") -> Finding:
     record = FailureRecord("C15", "c", f"[C15] {title}", "probe: p", {}, {}, "", 1)
-    return Finding(fingerprint, "C15", "c", title, "HTTP status", "probe: p", 2, record)
+    return Finding(Identity("C15", "c", title, "HTTP status"), {kind: 2}, record)
 
 
 def test_written_entries_load_back_with_what_they_stand_for(tmp_path: Path) -> None:
     path = tmp_path / "out" / "baseline.toml"
-    findings = [
-        _finding("aaaaaaaaaaaaaaaa", 'Server "error"\\ with\ttabs\x7f'),
-        _finding("bbbbbbbbbbbbbbbb", "Another"),
-    ]
+    findings = [_finding('Server "error"\\ with\ttabs\x7f'), _finding("Another")]
     added = write_baseline(
         path, [], findings, expires=datetime.date(2030, 6, 1), note="2030-05-01, seed 7"
     )
     assert added == 2
     entries = load_baseline(path)
     assert [(e.name, e.fingerprint, e.expires) for e in entries] == [
-        ("known[0]", "aaaaaaaaaaaaaaaa", datetime.date(2030, 6, 1)),
-        ("known[1]", "bbbbbbbbbbbbbbbb", datetime.date(2030, 6, 1)),
+        ("known[0]", findings[0].fingerprint, datetime.date(2030, 6, 1)),
+        ("known[1]", findings[1].fingerprint, datetime.date(2030, 6, 1)),
     ]
-    assert entries[0].summary == ('[C15] Server "error"\\ with\ttabs\x7f at HTTP status (probe: p)')
+    assert entries[0].summary == ('[C15] Server "error"\\ with\ttabs\x7f at HTTP status')
     assert entries[0].reason == "present when this baseline was written (2030-05-01, seed 7)"
     assert entries[0].reference == "none yet: replace with an issue link or key"
     assert path.read_text(encoding="utf-8").startswith("# Known failures for cf-conformance")
 
 
 def test_writing_keeps_the_entries_given_and_adds_only_new_fingerprints(tmp_path: Path) -> None:
-    kept = parse_baseline(tomllib.loads(ENTRY), source="b.toml")
+    known = _finding("Known one")
+    kept = parse_baseline(
+        tomllib.loads(ENTRY.replace(FINGERPRINT, known.fingerprint)), source="b.toml"
+    )
     path = tmp_path / "baseline.toml"
-    findings = [_finding(FINGERPRINT, "Known one"), _finding("cccccccccccccccc", "New one")]
+    findings = [known, _finding("New one")]
     added = write_baseline(path, kept, findings, expires=datetime.date(2031, 1, 1), note="n")
     assert added == 1
     entries = load_baseline(path)
     assert entries[0] == kept[0]
-    assert (entries[1].name, entries[1].fingerprint) == ("known[1]", "cccccccccccccccc")
+    assert (entries[1].name, entries[1].fingerprint) == ("known[1]", findings[1].fingerprint)
+
+
+def test_writing_gives_entries_of_the_older_recipe_their_fingerprint_now(
+    tmp_path: Path,
+) -> None:
+    """Two entries of version 1 (one per kind of request) cover one finding now: the first
+    is kept with today's fingerprint, the second is left out."""
+    finding = _finding("Known one")
+    by_probe = finding.identity.legacy_fingerprint("probe: a")
+    by_property = finding.identity.legacy_fingerprint("property: b")
+    older = ENTRY.replace(FINGERPRINT, by_probe) + "\n" + ENTRY.replace(FINGERPRINT, by_property)
+    kept = parse_baseline(tomllib.loads(older), source="b.toml")
+    path = tmp_path / "baseline.toml"
+    translated = {by_probe: finding.fingerprint, by_property: finding.fingerprint}
+    added = write_baseline(
+        path, kept, [finding], expires=datetime.date(2031, 1, 1), note="n", translated=translated
+    )
+    assert added == 0
+    entries = load_baseline(path)
+    assert [(e.name, e.fingerprint, e.reason) for e in entries] == [
+        ("known[0]", finding.fingerprint, kept[0].reason)
+    ]

@@ -11,6 +11,7 @@ from conformance.reports import (
     FailureRecord,
     Finding,
     FindingStatus,
+    Identity,
     PastFinding,
     Replay,
     RunReport,
@@ -22,19 +23,28 @@ LATER = datetime.date(2030, 7, 1)
 EARLIER = datetime.date(2030, 6, 1)
 
 
-def _finding(fingerprint: str, *, clause: str = "C15", replay: Replay | None = None) -> Finding:
-    record = FailureRecord(clause, "check", "message", "probe: p", {}, {}, "", 1)
-    return Finding(
-        fingerprint, clause, "check", "title", "HTTP status", "probe: p", 1, record, replay
-    )
+def _identity(label: str, clause: str = "C15") -> Identity:
+    """A distinct identity per label: the label is its title."""
+    return Identity(clause, "check", label, "HTTP status")
 
 
-def _entry(fingerprint: str, expires: datetime.date, index: int = 0) -> BaselineEntry:
-    return BaselineEntry(index, fingerprint, "accepted for now", "CF-1", expires)
+def _fingerprint(label: str) -> str:
+    return _identity(label).fingerprint
 
 
-def _past(fingerprint: str, clause: str = "C15") -> PastFinding:
-    return PastFinding(fingerprint, clause, "check", "title", "HTTP status", "probe: p")
+def _finding(
+    label: str, *, replay: Replay | None = None, kinds: tuple[str, ...] = ("probe: p",)
+) -> Finding:
+    record = FailureRecord("C15", "check", "message", "probe: p", {}, {}, "", 1)
+    return Finding(_identity(label), dict.fromkeys(kinds, 1), record, replay)
+
+
+def _entry(label: str, expires: datetime.date, index: int = 0) -> BaselineEntry:
+    return BaselineEntry(index, _fingerprint(label), "accepted for now", "CF-1", expires)
+
+
+def _past(label: str, clause: str = "C15") -> PastFinding:
+    return PastFinding(_identity(label, clause))
 
 
 def _previous(*past: PastFinding) -> PreviousRun:
@@ -63,16 +73,16 @@ FLAKY = Replay(3, False)
 def test_status_precedence(
     replay: Replay | None, in_baseline: bool, before: bool, status: FindingStatus
 ) -> None:
-    finding = _finding("aaaaaaaaaaaaaaaa", replay=replay)
-    baseline = [_entry("aaaaaaaaaaaaaaaa", LATER)] if in_baseline else []
-    previous = _previous(_past("aaaaaaaaaaaaaaaa")) if before else _previous()
+    finding = _finding("a", replay=replay)
+    baseline = [_entry("a", LATER)] if in_baseline else []
+    previous = _previous(_past("a")) if before else _previous()
     classify([finding], today=TODAY, baseline=baseline, previous=previous)
     assert finding.status == status
     assert (finding.baseline is not None) is in_baseline
 
 
 def test_without_a_previous_report_every_finding_is_new() -> None:
-    findings = [_finding("aaaaaaaaaaaaaaaa"), _finding("bbbbbbbbbbbbbbbb")]
+    findings = [_finding("a"), _finding("b")]
     triage = classify(findings, today=TODAY)
     assert [f.status for f in findings] == ["new", "new"]
     assert triage.counts_line(findings) == (
@@ -83,14 +93,14 @@ def test_without_a_previous_report_every_finding_is_new() -> None:
 
 def test_a_previous_finding_not_seen_is_fixed_only_where_this_run_could_see_it() -> None:
     previous = _previous(
-        _past("aaaaaaaaaaaaaaaa", "C15"),
-        _past("bbbbbbbbbbbbbbbb", "C17"),
-        _past("cccccccccccccccc", "C15"),
+        _past("a", "C15"),
+        _past("b", "C17"),
+        _past("c", "C15"),
     )
-    findings = [_finding("cccccccccccccccc")]
+    findings = [_finding("c")]
     triage = classify(findings, today=TODAY, previous=previous, checked_clauses={"C15"})
-    assert [past.fingerprint for past in triage.fixed] == ["aaaaaaaaaaaaaaaa"]
-    assert [past.fingerprint for past in triage.unchecked] == ["bbbbbbbbbbbbbbbb"]
+    assert [past.identity.title for past in triage.fixed] == ["a"]
+    assert [past.identity.title for past in triage.unchecked] == ["b"]
     assert triage.counts_line(findings) == (
         "0 new, 1 still failing, 1 fixed, 0 flaky, 0 known "
         "(since last.json (profile nightly, seed 1))"
@@ -101,7 +111,7 @@ def test_an_incomplete_run_fixes_nothing() -> None:
     triage = classify(
         [],
         today=TODAY,
-        previous=_previous(_past("aaaaaaaaaaaaaaaa")),
+        previous=_previous(_past("a")),
         checked_clauses={"C15"},
         completed=False,
     )
@@ -110,22 +120,22 @@ def test_an_incomplete_run_fixes_nothing() -> None:
 
 def test_baseline_entries_expired_and_unseen() -> None:
     baseline = [
-        _entry("aaaaaaaaaaaaaaaa", LATER, 0),  # covers a finding
-        _entry("bbbbbbbbbbbbbbbb", LATER, 1),  # matches nothing: possibly fixed
-        _entry("cccccccccccccccc", EARLIER, 2),  # expired, matches a finding
-        _entry("dddddddddddddddd", TODAY, 3),  # expires today: expired, matches nothing
+        _entry("a", LATER, 0),  # covers a finding
+        _entry("b", LATER, 1),  # matches nothing: possibly fixed
+        _entry("c", EARLIER, 2),  # expired, matches a finding
+        _entry("d", TODAY, 3),  # expires today: expired, matches nothing
     ]
-    findings = [_finding("aaaaaaaaaaaaaaaa"), _finding("cccccccccccccccc")]
+    findings = [_finding("a"), _finding("c")]
     triage = classify(findings, today=TODAY, baseline=baseline, baseline_source="b.toml")
     assert [f.status for f in findings] == ["known", "new"]
     assert findings[1].baseline == baseline[2]
     assert triage.unseen == [baseline[1]]
     assert triage.expired == [baseline[2], baseline[3]]
     assert [triage.expired_note(entry) for entry in triage.expired] == [
-        "baseline entry known[2] (fingerprint cccccccccccccccc, CF-1) expired on 2030-06-01; "
-        "it matched a finding of this run",
-        "baseline entry known[3] (fingerprint dddddddddddddddd, CF-1) expired on 2030-06-15; "
-        "nothing matched it this run: remove it",
+        f"baseline entry known[2] (fingerprint {_fingerprint('c')}, CF-1) expired on "
+        "2030-06-01; it matched a finding of this run",
+        f"baseline entry known[3] (fingerprint {_fingerprint('d')}, CF-1) expired on "
+        "2030-06-15; nothing matched it this run: remove it",
     ]
 
 
@@ -139,28 +149,28 @@ def _report(findings: list[Finding]) -> RunReport:
         pytest.param("fail", [], False, "NOT CONFORMING: 2 failing finding(s)", id="nothing-known"),
         pytest.param(
             "fail",
-            [_entry("aaaaaaaaaaaaaaaa", LATER)],
+            [_entry("a", LATER)],
             False,
             "NOT CONFORMING: 1 failing finding(s)",
             id="flaky-fails",
         ),
         pytest.param(
             "warn",
-            [_entry("aaaaaaaaaaaaaaaa", LATER)],
+            [_entry("a", LATER)],
             True,
             'PASSED WITH KNOWN FAILURES: 1 known (baseline), 1 flaky (flaky = "warn")',
             id="flaky-warns",
         ),
         pytest.param(
             "warn",
-            [_entry("aaaaaaaaaaaaaaaa", LATER), _entry("cccccccccccccccc", EARLIER, 1)],
+            [_entry("a", LATER), _entry("c", EARLIER, 1)],
             False,
             "FAILED: 1 baseline entry(ies) expired",
             id="an-expired-entry-fails",
         ),
         pytest.param(
             "fail",
-            [_entry("aaaaaaaaaaaaaaaa", EARLIER)],
+            [_entry("a", EARLIER)],
             False,
             "NOT CONFORMING: 2 failing finding(s); 1 baseline entry(ies) expired",
             id="expired-entry-covers-nothing",
@@ -170,7 +180,7 @@ def _report(findings: list[Finding]) -> RunReport:
 def test_what_fails_the_run(
     policy: str, entries: list[BaselineEntry], passed: bool, verdict: str
 ) -> None:
-    findings = [_finding("aaaaaaaaaaaaaaaa"), _finding("bbbbbbbbbbbbbbbb", replay=FLAKY)]
+    findings = [_finding("a"), _finding("b", replay=FLAKY)]
     report = _report(findings)
     report.triage = classify(
         findings,
@@ -185,3 +195,41 @@ def test_a_clean_run_conforms() -> None:
     report = _report([])
     report.triage = classify([], today=TODAY)
     assert (report.passed, report.verdict) == (True, "CONFORMING")
+
+
+def test_a_baseline_entry_of_the_older_recipe_still_covers_its_finding() -> None:
+    """Version 1 keyed a finding by its kind of request too: an entry written then matches
+    the finding that lists that kind, and is named with the fingerprint to give it."""
+    finding = _finding("a", kinds=("probe: p", "property: q"))
+    older = BaselineEntry(
+        0, finding.identity.legacy_fingerprint("property: q"), "accepted", "CF-1", LATER
+    )
+    triage = classify([finding], today=TODAY, baseline=[older])
+    assert (finding.status, finding.baseline) == ("known", older)
+    assert triage.unseen == []
+    assert triage.translated == [(older, finding.fingerprint)]
+    assert triage.translated_note(older, finding.fingerprint) == (
+        f"baseline entry known[0] has a fingerprint of the older recipe ({older.fingerprint}); "
+        f"it matched the finding {finding.fingerprint}: replace its fingerprint with "
+        f"{finding.fingerprint}, or rewrite the file with --write-baseline"
+    )
+
+
+def test_an_entry_of_the_older_recipe_for_another_kind_matches_nothing() -> None:
+    finding = _finding("a", kinds=("probe: p",))
+    older = BaselineEntry(
+        0, finding.identity.legacy_fingerprint("property: q"), "accepted", "CF-1", LATER
+    )
+    triage = classify([finding], today=TODAY, baseline=[older])
+    assert (finding.status, triage.unseen, triage.translated) == ("new", [older], [])
+
+
+def test_a_previous_finding_of_the_older_recipe_is_still_failing() -> None:
+    finding = _finding("a", kinds=("probe: p",))
+    past = PastFinding(
+        Identity("C15", "check", "renamed since", "HTTP status"),
+        legacy_fingerprints=frozenset({finding.identity.legacy_fingerprint("probe: p")}),
+    )
+    triage = classify([finding], today=TODAY, previous=_previous(past), checked_clauses={"C15"})
+    assert finding.status == "still-failing"
+    assert triage.fixed == []
