@@ -575,7 +575,8 @@ def _write_forbidden(
     data = document.get("data") if isinstance(document, dict) else None
     if not _is_bulk(request) or response.status != 200 or not isinstance(data, dict):
         return response
-    refused = {entry.get("incidentId") for entry in data.get("forbidden") or () if entry}
+    forbidden = data.get("forbidden") or ()
+    refused = {entry.get("incidentId") for entry in forbidden if isinstance(entry, dict)}
     store = context.state.store
     context.state.worker.submit(
         item
