@@ -22,6 +22,7 @@ from conformance.reference import (
     write_env_file,
     write_target_file,
 )
+from conformance.reference.worker import DEFAULT_APPLY_DELAY
 
 __all__ = ["register", "run_serve"]
 
@@ -65,6 +66,16 @@ def register(commands: Any) -> None:
         metavar="N",
         help="answer N ms after each request came in, as a distant server would (default: 0)",
     )
+    serve.add_argument(
+        "--apply-delay-ms",
+        type=int,
+        default=round(DEFAULT_APPLY_DELAY * 1000),
+        metavar="N",
+        help=(
+            "apply each accepted update N ms after its answer, as an asynchronous worker does "
+            f"(default: {round(DEFAULT_APPLY_DELAY * 1000)})"
+        ),
+    )
     serve.add_argument("--list-faults", action="store_true", help="list the faults and exit")
     serve.set_defaults(handler=run_serve)
 
@@ -72,7 +83,7 @@ def register(commands: Any) -> None:
 def _list_faults() -> int:
     width = max(len(name) for name in FAULTS)
     for fault in FAULTS.values():
-        print(f"{fault.name:<{width}}  {fault.clause:<4} {fault.description}")
+        print(f"{fault.name:<{width}}  {fault.clause:<5} {fault.description}")
     return ExitCode.OK
 
 
@@ -111,6 +122,9 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.latency_ms < 0:
         print(f"serve: --latency-ms {args.latency_ms} must be at least 0", file=sys.stderr)
         return ExitCode.USAGE
+    if args.apply_delay_ms < 0:
+        print(f"serve: --apply-delay-ms {args.apply_delay_ms} must be at least 0", file=sys.stderr)
+        return ExitCode.USAGE
     with _stop_requested() as stop:
         try:
             server = ReferenceServer(
@@ -119,6 +133,7 @@ def run_serve(args: argparse.Namespace) -> int:
                 faults=args.fault,
                 max_items=args.max_items,
                 latency_ms=args.latency_ms,
+                apply_delay=args.apply_delay_ms / 1000,
             ).start()
         except ValueError as exc:  # an unknown fault name: the message lists the valid ones
             print(f"serve: --fault: {exc}", file=sys.stderr)
@@ -147,6 +162,8 @@ def _announce(server: ReferenceServer, args: argparse.Namespace) -> None:
     print(f"faults: {', '.join(server.faults) if server.faults else 'none (conforming)'}")
     if server.latency_ms:
         print(f"latency: every answer leaves {server.latency_ms} ms after its request came in")
+    if server.apply_delay != DEFAULT_APPLY_DELAY:
+        print(f"updates: applied {server.apply_delay * 1000:g} ms after their answer")
     if args.write_target:
         print(f"target file: {write_target_file(args.write_target, server)}")
     if args.write_env:

@@ -42,18 +42,6 @@ class ServiceAccount:
     workspaces: frozenset[str]
 
 
-@dataclass(frozen=True)
-class Credentials:
-    """The two accounts a target file names: ``[auth.writer]`` and ``[auth.no_scope]``."""
-
-    writer: ServiceAccount
-    no_scope: ServiceAccount
-
-    @property
-    def accounts(self) -> tuple[ServiceAccount, ...]:
-        return (self.writer, self.no_scope)
-
-
 def _account(name: str, scopes: Iterable[str], workspaces: Iterable[str]) -> ServiceAccount:
     return ServiceAccount(
         client_id=f"cf-reference-{name}-{secrets.token_hex(4)}",
@@ -64,12 +52,35 @@ def _account(name: str, scopes: Iterable[str], workspaces: Iterable[str]) -> Ser
     )
 
 
+def _observer() -> ServiceAccount:
+    return _account("observer", (READ_SCOPE,), WORKSPACES)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The accounts a target file names: ``[auth.writer]``, ``[auth.no_scope]`` and
+    ``[auth.observer]``.
+
+    The observer only reads, with a role on every workspace: it sees the incidents foreign to
+    the writer, so a client can tell whether a write refused as forbidden was made anyway.
+    """
+
+    writer: ServiceAccount
+    no_scope: ServiceAccount
+    observer: ServiceAccount = field(default_factory=_observer)
+
+    @property
+    def accounts(self) -> tuple[ServiceAccount, ...]:
+        return (self.writer, self.no_scope, self.observer)
+
+
 def generate_credentials() -> Credentials:
     """Fresh accounts: the writer has roles on two workspaces, the third is foreign to it."""
     writable = WORKSPACES[:2]
     return Credentials(
         writer=_account("writer", (READ_SCOPE, WRITE_SCOPE), writable),
         no_scope=_account("reader", (READ_SCOPE,), writable),
+        observer=_observer(),
     )
 
 

@@ -15,7 +15,7 @@ from conformance.reference.faults import FaultContext, resolve_faults
 from conformance.reference.handlers import http_exception_problem, internal_error_problem, routes
 from conformance.reference.state import ReferenceState, Settings
 from conformance.reference.store import seed_store
-from conformance.reference.worker import UpdateWorker
+from conformance.reference.worker import DEFAULT_APPLY_DELAY, UpdateWorker, check_apply_delay
 
 __all__ = ["create_app", "reference_state"]
 
@@ -25,30 +25,40 @@ def create_app(
     credentials: Credentials | None = None,
     faults: Iterable[str] = (),
     max_items: int = 100,
+    apply_delay: float = DEFAULT_APPLY_DELAY,
 ) -> Starlette:
     """A fresh app with its own seeded store; ``credentials`` default to newly generated ones.
 
     ``faults`` names entries of ``FAULTS``; an unknown name raises ``ValueError``.
+    ``apply_delay`` is how many seconds after its answer an accepted update is applied.
     """
     if max_items < 1:
         raise ValueError(f"max_items must be at least 1, got {max_items}")
+    check_apply_delay(apply_delay)
     chosen = resolve_faults(faults)
-    settings = Settings(max_items=max_items)
+    settings = Settings(max_items=max_items, apply_delay_seconds=apply_delay)
     for fault in chosen:
         if fault.settings is not None:
             settings = fault.settings(settings)
     store = seed_store()
+    worker = UpdateWorker(
+        store, apply_delay=settings.apply_delay_seconds, pending=settings.pending_updates
+    )
     state = ReferenceState(
         settings=settings,
         credentials=credentials or generate_credentials(),
         store=store,
-        worker=UpdateWorker(store),
+        worker=worker,
         validator=RequestValidator(),
     )
+    contexts = {fault.name: FaultContext(state) for fault in chosen}
+    for fault in chosen:
+        if fault.updates is not None:
+            worker.rewrites.append(fault.updates(contexts[fault.name]))
     # The first fault listed is the outermost layer.
     layers = [
         Middleware(
-            FaultLayer, hooks=fault.hooks, context=FaultContext(state), stopping=state.stopping
+            FaultLayer, hooks=fault.hooks, context=contexts[fault.name], stopping=state.stopping
         )
         for fault in chosen
         if fault.hooks.any

@@ -1,16 +1,20 @@
 """Injectable faults: realistic bugs, each breaking one contract clause, for the suite's self-tests.
 
-A fault never touches the conforming handlers. It is either a ``FaultLayer`` (an ASGI
-middleware that rewrites the request or the response of one exchange, or holds a request
-without answering it) or a change to the app's ``Settings`` (a wrong constant, as a real bug
-would have). ``create_app(faults=[...])`` switches them on per app instance.
+A fault never touches the conforming handlers. It is a ``FaultLayer`` (an ASGI middleware
+that rewrites the request or the response of one exchange, or holds a request without
+answering it), a change to the app's ``Settings`` (a wrong constant, as a real bug would
+have), or a rewrite of what the update worker applies (``updates``). ``create_app(faults=[...])``
+switches them on per app instance. The faults under C21 leave every answer correct: they
+break only what the API does, which a client sees by reading the incidents back.
 
 Each fault names the contract clause under which the suite must catch it (``clause``).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import random
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -32,6 +36,8 @@ from conformance.reference.responses import (
     problem_response,
 )
 from conformance.reference.state import ReferenceState, Settings
+from conformance.reference.store import CLEARABLE_FIELDS
+from conformance.reference.worker import UpdateRewrite
 
 __all__ = ["FAULTS", "Fault", "FaultContext", "resolve_faults"]
 
@@ -53,6 +59,8 @@ class Fault:
     """The bug it imitates, and what a client sees."""
     hooks: FaultHooks = field(default_factory=FaultHooks)
     settings: Callable[[Settings], Settings] | None = None
+    updates: Callable[[FaultContext], UpdateRewrite] | None = None
+    """Makes, per app instance, the rewrite the worker applies to each update before storing it."""
 
 
 Document = dict[str, Any]
@@ -505,6 +513,79 @@ def _crash_at_random(
     return _crash(request) if draws.random() < RANDOM_CRASH_SHARE else response
 
 
+# --- faults in what the API does (C21): the answer stays right --------------------------------
+
+LOST_UPDATE_PERIOD = 3
+"""``lose-every-third-update`` loses one update in this many, counted per app instance."""
+
+
+def _lose_every_third(context: FaultContext) -> UpdateRewrite:
+    count = itertools.count(1)
+
+    def rewrite(item: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        return None if next(count) % LOST_UPDATE_PERIOD == 0 else item
+
+    return rewrite
+
+
+def _to_the_next_incident(context: FaultContext) -> UpdateRewrite:
+    def rewrite(item: Mapping[str, Any]) -> Mapping[str, Any]:
+        return {**item, "id": context.state.store.neighbour(str(item["id"]))}
+
+    return rewrite
+
+
+def _without(
+    *names: str, when: Callable[[Mapping[str, Any]], bool]
+) -> Callable[[FaultContext], UpdateRewrite]:
+    def make(context: FaultContext) -> UpdateRewrite:
+        def rewrite(item: Mapping[str, Any]) -> Mapping[str, Any]:
+            return {k: v for k, v in item.items() if k not in names} if when(item) else item
+
+        return rewrite
+
+    return make
+
+
+def _sets_status(item: Mapping[str, Any]) -> bool:
+    return item.get("status") is not None
+
+
+def _sends(item: Mapping[str, Any], field_name: str) -> bool:
+    """Does the item say anything about this clearable incident field?"""
+    if field_name == "assignee":
+        return item.get("user") is not None or item.get("removeAssignee") is True
+    return item.get(field_name) is not None
+
+
+def _wipe_omitted(context: FaultContext) -> UpdateRewrite:
+    def rewrite(item: Mapping[str, Any]) -> Mapping[str, Any]:
+        omitted = [name for name in CLEARABLE_FIELDS if not _sends(item, name)]
+        context.state.store.clear(str(item["id"]), omitted)
+        return item
+
+    return rewrite
+
+
+def _write_forbidden(
+    request: BufferedRequest, response: BufferedResponse, context: FaultContext
+) -> BufferedResponse:
+    """Queues the items the answer refuses, for every incident that exists."""
+    document = response.json()
+    data = document.get("data") if isinstance(document, dict) else None
+    if not _is_bulk(request) or response.status != 200 or not isinstance(data, dict):
+        return response
+    forbidden = data.get("forbidden") or ()
+    refused = {entry.get("incidentId") for entry in forbidden if isinstance(entry, dict)}
+    store = context.state.store
+    context.state.worker.submit(
+        item
+        for item in _request_items(request)
+        if item.get("id") in refused and store.workspace_of(str(item.get("id"))) is not None
+    )
+    return response
+
+
 # --- the registry ---------------------------------------------------------------------------
 
 _ALL = (
@@ -761,6 +842,72 @@ _ALL = (
         "The reason is padded to a fixed width before its text is filled in, which never "
         "happens: every forbidden entry's `reason` is a single space.",
         _on_outcome(lambda data, req, ctx: [f.update(reason=" ") for f in data["forbidden"]]),
+    ),
+    Fault(
+        "lose-every-third-update",
+        "C21a",
+        "The queue between the API and its worker drops messages: every third accepted update "
+        "is never applied. The answer lists it as accepted; the incident reads back unchanged.",
+        updates=_lose_every_third,
+    ),
+    Fault(
+        "drop-classification-with-status",
+        "C21a",
+        "The status-change path writes the status only: an item that sets `status` loses its "
+        "`classification` and `classificationReason`, which read back unchanged.",
+        updates=_without("classification", "classificationReason", when=_sets_status),
+    ),
+    Fault(
+        "drop-comments",
+        "C21a",
+        "Comments go to a separate store whose writes fail silently: the rest of the update is "
+        "applied, and the comment never appears among the incident's comments.",
+        updates=_without("comment", when=lambda item: True),
+    ),
+    Fault(
+        "ignore-remove-assignee",
+        "C21a",
+        "`removeAssignee` is missing from the worker's update model: the incident keeps its "
+        "assignee after an accepted `removeAssignee: true`.",
+        updates=_without("removeAssignee", when=lambda item: True),
+    ),
+    Fault(
+        "stale-reads",
+        "C21a",
+        "The read side is served from a cache filled on its first read and never refreshed: "
+        "updates are applied, but no read shows them, nor any later comment.",
+        settings=lambda settings: replace(settings, read_cache_seconds=math.inf),
+    ),
+    Fault(
+        "wipe-omitted-fields",
+        "C21b",
+        "Updates replace instead of patching (PUT semantics): the classification, reason and "
+        "assignee an item leaves out are cleared.",
+        updates=_wipe_omitted,
+    ),
+    Fault(
+        "write-forbidden",
+        "C21c",
+        "Items are queued before they are authorised and only the answer is filtered: an "
+        "existing incident answered as forbidden (foreign, or named with a wrong workspace) is "
+        "written anyway, an authorisation bypass behind a correct answer.",
+        FaultHooks(on_response=_write_forbidden),
+    ),
+    Fault(
+        "update-next-incident",
+        "C21d",
+        "An off-by-one in the worker's lookup: each update lands on the incident listed after "
+        "the named one in its workspace (the last one's lands on the first). The named "
+        "incident stays unchanged and its neighbour changes.",
+        updates=_to_the_next_incident,
+    ),
+    Fault(
+        "later-update-first",
+        "C21e",
+        "Pending updates are taken from a stack, not a queue: of two requests to one incident "
+        "sent within the apply delay of each other, the later is applied first, so the older "
+        "value is what remains.",
+        settings=lambda settings: replace(settings, pending_updates="stack"),
     ),
 )
 

@@ -15,8 +15,10 @@ from conformance.reference.body import BodyError, batch_errors, parse_body
 from conformance.reference.outcomes import BulkDecision, decide
 from conformance.reference.responses import problem_response, success_response
 from conformance.reference.state import ReferenceState
+from conformance.reference.store import IncidentStore
 
 __all__ = [
+    "COMMENTS_PATH",
     "READ_BACK_PATH",
     "STATUS_CODES",
     "http_exception_problem",
@@ -25,6 +27,7 @@ __all__ = [
 ]
 
 READ_BACK_PATH = "/api/v2/workspaces/{workspaceId}/incidents/{source}/{incidentId}"
+COMMENTS_PATH = READ_BACK_PATH + "/comments"
 
 # The one code-per-status table for problems this server raises without a more specific code.
 STATUS_CODES = {
@@ -108,8 +111,8 @@ async def bulk_update(request: Request) -> Response:
     return success_response(decision.as_dto())
 
 
-async def read_incident(request: Request) -> Response:
-    state = _state(request)
+def _readable(request: Request, state: ReferenceState) -> Response | IncidentStore:
+    """The store to read the named incident from, or the problem that answers instead."""
     denied = _authenticate(request, state, state.settings.read_scope)
     if denied is not None:
         return denied
@@ -118,14 +121,30 @@ async def read_incident(request: Request) -> Response:
     if workspace not in request.state.account.workspaces:
         detail = "the credential has no role on this workspace"
         return _problem(request, 403, "INSUFFICIENT_WORKSPACE_ROLE", detail)
-    incident = state.store.snapshot(request.path_params["incidentId"])
+    store = state.reads.view()
+    incident = store.snapshot(request.path_params["incidentId"])
     if (
         incident is None
         or incident["workspaceId"] != workspace
         or incident["incidentSource"] != request.path_params["source"]
     ):
         return _problem(request, 404, "NOT_FOUND", "no such incident in this workspace")
-    return success_response(incident)
+    return store
+
+
+async def read_incident(request: Request) -> Response:
+    store = _readable(request, _state(request))
+    if isinstance(store, Response):
+        return store
+    return success_response(store.snapshot(request.path_params["incidentId"]))
+
+
+async def read_comments(request: Request) -> Response:
+    """The incident's comments, oldest first: ``[{"message", "createdAt"}]``."""
+    store = _readable(request, _state(request))
+    if isinstance(store, Response):
+        return store
+    return success_response(store.comments(request.path_params["incidentId"]))
 
 
 def http_exception_problem(request: Request, exc: Exception) -> Response:
@@ -144,4 +163,5 @@ def routes() -> list[Route]:
     return [
         Route(BULK_UPDATE_PATH, bulk_update, methods=["POST"]),
         Route(READ_BACK_PATH, read_incident, methods=["GET"]),
+        Route(COMMENTS_PATH, read_comments, methods=["GET"]),
     ]

@@ -14,6 +14,8 @@ from starlette.applications import Starlette
 from conformance.reference.accounts import Credentials, generate_credentials
 from conformance.reference.app import create_app, reference_state
 from conformance.reference.latency import LatencyLayer, check_latency_ms
+from conformance.reference.store import USERS
+from conformance.reference.worker import DEFAULT_APPLY_DELAY, check_apply_delay
 from conformance.sandbox import Sandbox
 
 __all__ = ["LOOPBACK_HOSTS", "ReferenceServer"]
@@ -29,7 +31,8 @@ class ReferenceServer:
     Each ``start()`` generates fresh credentials and a freshly seeded store. ``port=0`` binds
     a free port, known as soon as ``start()`` returns. ``latency_ms`` makes every answer leave
     that many milliseconds after its request came in, without holding up other requests
-    (see ``LatencyLayer``).
+    (see ``LatencyLayer``). ``apply_delay`` is how many seconds after its answer an accepted
+    update is applied (see ``UpdateWorker``).
     """
 
     def __init__(
@@ -41,6 +44,7 @@ class ReferenceServer:
         max_items: int = 100,
         credentials: Credentials | None = None,
         latency_ms: int = 0,
+        apply_delay: float = DEFAULT_APPLY_DELAY,
     ) -> None:
         if host not in LOOPBACK_HOSTS:
             allowed = ", ".join(LOOPBACK_HOSTS)
@@ -50,6 +54,7 @@ class ReferenceServer:
         self.faults = tuple(faults)
         self.max_items = max_items
         self.latency_ms = check_latency_ms(latency_ms)
+        self.apply_delay = check_apply_delay(apply_delay)
         # Fixed credentials are for self-tests that plant a recognisable secret; otherwise
         # every start generates fresh ones.
         self._fixed_credentials = credentials
@@ -65,7 +70,10 @@ class ReferenceServer:
             raise RuntimeError("the reference server is already running")
         self._credentials = self._fixed_credentials or generate_credentials()
         self._app = create_app(
-            credentials=self._credentials, faults=self.faults, max_items=self.max_items
+            credentials=self._credentials,
+            faults=self.faults,
+            max_items=self.max_items,
+            apply_delay=self.apply_delay,
         )
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         # proto must be IPPROTO_TCP: asyncio only sets TCP_NODELAY on accepted sockets that say so,
@@ -149,6 +157,11 @@ class ReferenceServer:
     @property
     def sandbox(self) -> Sandbox:
         return reference_state(self.app).sandbox
+
+    @property
+    def users(self) -> tuple[dict[str, str], ...]:
+        """The users an update may assign: ``{"id", "email", "displayName"}`` each."""
+        return tuple(dict(user) for user in USERS)
 
     def wait_idle(self, timeout: float = 5.0) -> bool:
         """Wait until every accepted update has been applied (see ``UpdateWorker``)."""

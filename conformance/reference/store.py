@@ -1,7 +1,8 @@
 """The seeded, in-memory incident store behind the reference API.
 
 Three workspaces of five incidents each. The incident sources are read from the spec's own
-``IncidentSource`` enum, so the seed spreads over every source the spec knows.
+``IncidentSource`` enum, so the seed spreads over every source the spec knows. ``USERS`` are the
+users an update may assign; any other ``user`` object is ignored (see ``apply_update``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from conformance.openapi import corrected_document
 from conformance.reference.responses import utc_timestamp
 
-__all__ = ["WORKSPACES", "IncidentStore", "StoredIncident", "seed_store"]
+__all__ = ["USERS", "WORKSPACES", "IncidentStore", "StoredIncident", "seed_store"]
 
 # Fixed, obviously synthetic workspace ids: the sandbox a target file names must be stable
 # across restarts of the server, only the credentials change.
@@ -25,6 +26,17 @@ WORKSPACES = (
     "6eca6a1f-0000-4000-8000-000000000003",
 )
 INCIDENTS_PER_WORKSPACE = 5
+
+# The directory of assignable users: fixed, like the workspaces, so a target file can name them.
+USERS: tuple[dict[str, str], ...] = (
+    {"id": "u-0001", "email": "first.analyst@sandbox.example", "displayName": "First Analyst"},
+    {"id": "u-0002", "email": "second.analyst@sandbox.example", "displayName": "Second Analyst"},
+    {"id": "u-0003", "email": "shift.lead@sandbox.example", "displayName": "Shift Lead"},
+)
+_USERS_BY_ID = {user["id"]: user for user in USERS}
+
+CLEARABLE_FIELDS = ("classification", "classificationReason", "assignee")
+"""The incident fields that may be empty, by their names in the incident's answer."""
 
 
 @dataclass
@@ -38,6 +50,7 @@ class StoredIncident:
     classification_reason: str | None = None
     assignee: dict[str, Any] | None = None
     comments: list[dict[str, str]] = field(default_factory=list)
+    """``{"message", "createdAt"}``, oldest first: served by the comments route, not the dto."""
     last_modified: str = field(default_factory=utc_timestamp)
 
     def as_dto(self) -> dict[str, Any]:
@@ -50,7 +63,6 @@ class StoredIncident:
             "classification": self.classification,
             "classificationReason": self.classification_reason,
             "assignee": copy.deepcopy(self.assignee),
-            "comments": copy.deepcopy(self.comments),
             "lastModified": self.last_modified,
         }
 
@@ -72,6 +84,23 @@ class IncidentStore:
             incident = self._incidents.get(incident_id)
             return None if incident is None else incident.as_dto()
 
+    def comments(self, incident_id: str) -> list[dict[str, str]] | None:
+        """The incident's comments, oldest first; None for an unknown incident."""
+        with self._lock:
+            incident = self._incidents.get(incident_id)
+            return None if incident is None else copy.deepcopy(incident.comments)
+
+    def copy(self) -> IncidentStore:
+        """An independent copy of every incident as it is now."""
+        with self._lock:
+            return IncidentStore(copy.deepcopy(list(self._incidents.values())))
+
+    def neighbour(self, incident_id: str) -> str:
+        """The id listed after ``incident_id`` in its workspace (the last one's is the first)."""
+        workspace = self.workspace_of(incident_id)
+        ids = self.ids_by_workspace()[workspace] if workspace is not None else (incident_id,)
+        return ids[(ids.index(incident_id) + 1) % len(ids)] if incident_id in ids else incident_id
+
     def ids_by_workspace(self) -> dict[str, tuple[str, ...]]:
         with self._lock:
             grouped: dict[str, list[str]] = {}
@@ -80,7 +109,12 @@ class IncidentStore:
             return {workspace: tuple(ids) for workspace, ids in grouped.items()}
 
     def apply_update(self, item: Mapping[str, Any]) -> None:
-        """Apply one accepted ``UpdateIncidentRequest``; ``null`` fields mean "unchanged"."""
+        """Apply one accepted ``UpdateIncidentRequest``; ``null`` fields mean "unchanged".
+
+        A ``user`` is assigned when its ``id`` names one of ``USERS``, and is then stored as
+        the directory has it; any other ``user`` object is ignored (the assignee stays), as is
+        ``removeAssignee`` in an item that assigns a user. A blank ``comment`` adds none.
+        """
         with self._lock:
             incident = self._incidents[item["id"]]
             if item.get("status") is not None:
@@ -90,13 +124,28 @@ class IncidentStore:
             if item.get("classificationReason") is not None:
                 incident.classification_reason = item["classificationReason"]
             user = item.get("user")
-            if isinstance(user, Mapping) and user.get("id"):
-                incident.assignee = {key: user.get(key) for key in ("id", "displayName", "email")}
+            user_id = user.get("id") if isinstance(user, Mapping) else None
+            known = _USERS_BY_ID.get(user_id) if isinstance(user_id, str) else None
+            if known is not None:
+                incident.assignee = dict(known)
             elif item.get("removeAssignee") is True:
                 incident.assignee = None
-            if item.get("comment"):
-                incident.comments.append({"text": item["comment"], "createdAt": utc_timestamp()})
+            comment = item.get("comment")
+            if isinstance(comment, str) and comment.strip():
+                incident.comments.append({"message": comment, "createdAt": utc_timestamp()})
             incident.last_modified = utc_timestamp()
+
+    def clear(self, incident_id: str, fields: Iterable[str]) -> None:
+        """Empty the named ``CLEARABLE_FIELDS`` of one incident."""
+        attributes = {
+            "classification": "classification",
+            "classificationReason": "classification_reason",
+            "assignee": "assignee",
+        }
+        with self._lock:
+            incident = self._incidents[incident_id]
+            for name in fields:
+                setattr(incident, attributes[name], None)
 
 
 def _incident_sources() -> list[str]:

@@ -49,6 +49,11 @@ def test_list_faults_names_each_fault_and_its_clause(capsys: pytest.CaptureFixtu
             ["--latency-ms", "-5"], "serve: --latency-ms -5 must be at least 0", id="latency"
         ),
         pytest.param(
+            ["--apply-delay-ms", "-1"],
+            "serve: --apply-delay-ms -1 must be at least 0",
+            id="apply-delay",
+        ),
+        pytest.param(
             ["--fault", "no-meta", "--fault", "bogus"],
             "serve: --fault: unknown fault 'bogus'; valid faults: " + ", ".join(sorted(FAULTS)),
             id="unknown-fault",
@@ -139,13 +144,15 @@ def test_serve_writes_files_that_work_and_prints_no_secret(tmp_path: Path) -> No
 def test_serve_announces_its_faults_and_latency_and_stops_on_sigterm(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "conformance", "serve"]
     command += ["--fault", "no-meta", "--fault", "accept-foreign", "--latency-ms", "150"]
+    command += ["--apply-delay-ms", "1500"]
     with _serve(command) as process:
         assert process.stdout is not None
-        banner = [process.stdout.readline() for _ in range(5)]
+        banner = [process.stdout.readline() for _ in range(6)]
         assert banner[1] == "faults: no-meta, accept-foreign\n"
         assert banner[2] == "latency: every answer leaves 150 ms after its request came in\n"
+        assert banner[3] == "updates: applied 1500 ms after their answer\n"
         assert (
-            banner[3] == "credentials: generated, not shown (pass --write-env FILE to use them)\n"
+            banner[4] == "credentials: generated, not shown (pass --write-env FILE to use them)\n"
         )
         base_url = banner[0].removeprefix("reference API listening on ").strip()
         started = time.monotonic()

@@ -37,6 +37,21 @@ def test_writer_has_two_workspaces_and_no_scope_lacks_write() -> None:
     assert WRITE_SCOPE not in credentials.no_scope.scopes
 
 
+def test_the_observer_only_reads_and_sees_every_workspace() -> None:
+    credentials = generate_credentials()
+    assert credentials.observer.scopes == {READ_SCOPE}
+    assert credentials.observer.workspaces == {W1, W2, W3}
+    assert credentials.accounts[-1] is credentials.observer
+    assert credentials.observer.secret not in repr(credentials)
+
+
+def test_credentials_named_without_an_observer_get_a_fresh_one() -> None:
+    generated = generate_credentials()
+    named = Credentials(writer=generated.writer, no_scope=generated.no_scope)
+    assert named.observer.workspaces == {W1, W2, W3}
+    assert named.observer.client_id != generated.observer.client_id
+
+
 # Each case builds an Authorization header (or None) from the credentials.
 Header = Callable[[Credentials], str | None]
 

@@ -116,3 +116,4 @@ def test_read_back_paths_never_get_a_server_error(
     parts = (quote(part, safe="") for part in (workspace, source, incident))
     path = "/api/v2/workspaces/{}/incidents/{}/{}".format(*parts)
     _assert_well_formed(client.get(path, headers=writer))
+    _assert_well_formed(client.get(path + "/comments", headers=writer))

@@ -10,6 +10,7 @@ from conformance import reference
 def test_public_names() -> None:
     assert sorted(reference.__all__) == sorted(
         [
+            "COMMENTS_PATH",
             "DEFAULT_ENV_NAMES",
             "FAULTS",
             "LOOPBACK_HOSTS",
@@ -38,6 +39,6 @@ def test_public_names() -> None:
 
 def test_create_app_signature() -> None:
     parameters = inspect.signature(reference.create_app).parameters
-    assert list(parameters) == ["credentials", "faults", "max_items"]
+    assert list(parameters) == ["credentials", "faults", "max_items", "apply_delay"]
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters.values())
     assert parameters["max_items"].default == 100

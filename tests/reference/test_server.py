@@ -10,7 +10,8 @@ import pytest
 from support.reference_requests import auth_of, items
 
 from conformance.openapi import BULK_UPDATE_PATH
-from conformance.reference import ReferenceServer
+from conformance.reference import ReferenceServer, reference_state
+from conformance.reference.store import USERS
 
 pytestmark = pytest.mark.socket
 
@@ -51,6 +52,18 @@ def test_each_start_has_fresh_credentials_and_the_same_sandbox() -> None:
     assert first_sandbox == second_sandbox
     assert len(first_sandbox.writable) == 10
     assert len(first_sandbox.foreign) == 5
+
+
+def test_users_and_the_apply_delay_reach_the_served_app() -> None:
+    with ReferenceServer(apply_delay=0.05) as server:
+        assert server.users == USERS
+        assert server.users is not USERS  # a copy: a caller cannot change the directory
+        assert reference_state(server.app).worker.apply_delay == 0.05
+
+
+def test_a_negative_apply_delay_is_refused_before_start() -> None:
+    with pytest.raises(ValueError, match="apply delay"):
+        ReferenceServer(apply_delay=-1)
 
 
 def test_faults_apply_to_the_served_app() -> None:

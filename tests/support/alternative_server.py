@@ -2,17 +2,21 @@
 
 It is not derived from the reference API. Wherever the contract leaves a choice, it takes the
 other one: Bearer tokens, ``status`` as a string, extra members everywhere, ``null`` lists,
-a 400 for a bodiless request.
+a 400 for a bodiless request. It reads incidents back in a shape of its own
+(``READ_PATH``, ``NOTES_PATH``; ``readback_toml()`` configures them for the suite), assigns a
+user named by id or by email, and lets ``removeAssignee`` win over a ``user`` in one item.
 
 On top of that, ``Variants`` switches on, one flag each, the defaults a real ASP.NET Core
-deployment shows; ``Variants.every()`` turns them all on. Each is a legitimate reading of
-the contract, so the suite must pass with any of them.
+deployment shows and the leeway the contract gives in what an update does (C21);
+``Variants.every()`` turns them all on. Each is a legitimate reading of the contract, so the
+suite must pass with any of them.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import heapq
 import itertools
 import json
 import random
@@ -37,9 +41,65 @@ from conformance.sandbox import Incident, Sandbox
 
 MAX_ITEMS = 50
 SANDBOX = Sandbox(
-    writable=(Incident("A-1", "ws-alpha"), Incident("A-2", "ws-alpha"), Incident("B-1", "ws-beta")),
+    writable=(
+        Incident("A-1", "ws-alpha"),
+        Incident("A-2", "ws-alpha"),
+        Incident("A-3", "ws-alpha"),
+        Incident("B-1", "ws-beta"),
+        Incident("B-2", "ws-beta"),
+    ),
     foreign=(Incident("G-1", "ws-gamma"), Incident("G-2", "ws-gamma")),
 )
+SOURCES = {
+    "A-1": "Sentinel",
+    "A-2": "QRadar",
+    "A-3": "Splunk",
+    "B-1": "CrowdStrike",
+    "B-2": "Sentinel",
+    "G-1": "DefenderXDR",
+    "G-2": "Sentinel",
+}
+"""The ``{source}`` of each incident's read path."""
+USERS = (
+    {"id": "usr-7f1", "email": "Alex.Rivera@Alt.Example", "displayName": "Alex Rivera"},
+    {"id": "usr-7f2", "email": "KIM.OKAFOR@ALT.EXAMPLE", "displayName": "Kim Okafor"},
+)
+"""Who may be assigned. Mixed-case emails, so that ``lower_case_emails`` changes them."""
+READ_PATH = "/api/v2/sources/{source}/workspaces/{workspace}/incidents/{id}"
+NOTES_PATH = READ_PATH + "/notes"
+LATE_UPDATE_SECONDS = 2.0
+"""With ``late_updates``, each update lands up to this long after its answer."""
+
+# Which reasons go with which classification (the vendor's incident-classification page).
+_REASONS = {
+    "TruePositive": {
+        "MultistagedAttack",
+        "Malware",
+        "MaliciousUserActivity",
+        "UnwantedSoftware",
+        "Phishing",
+        "CompromisedUser",
+        "Apt",
+        "SuspiciousActivity",
+        "Other",
+    },
+    "FalsePositive": {
+        "NotMalicious",
+        "NoEnoughDataToValidate",
+        "InaccurateData",
+        "IncorrectAlertLogic",
+        "Other",
+    },
+    "BenignPositive": {
+        "SecurityTesting",
+        "ConfirmedUserActivity",
+        "LineOfBusinessApplication",
+        "SecurityPersonnel",
+        "SuspiciousButExpected",
+        "Other",
+    },
+    "Undetermined": {"Unknown", "Other"},
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +130,21 @@ class Variants:
     """``2026-04-15T20:00:00.1234567+00:00`` instead of ``2026-04-15T20:00:00Z``."""
     json_path_error_keys: bool = False
     """``errors`` keyed ``$.items[0].status``, as System.Text.Json reports them."""
+    normalised_reason: bool = False
+    """A classification sent with a reason that does not belong to it is stored with the
+    reason ``Other`` (which belongs to every classification), as the vendor documents."""
+    null_clears: bool = False
+    """An explicit ``null`` clears the classification or the reason instead of leaving it as
+    it was (an incident always has a status, and ``user`` may not be null)."""
+    first_duplicate_wins: bool = False
+    """Of the items naming one id in a request, only the first is applied (otherwise every
+    accepted one is, in order, so the last wins)."""
+    late_updates: bool = False
+    """Each update lands 0 to 2 s after its answer (drawn per update), in order per incident."""
+    comments_newest_first: bool = False
+    """Notes are listed newest first."""
+    lower_case_emails: bool = False
+    """An assignee's email is stored, and read back, in lower case."""
 
     @classmethod
     def every(cls) -> Variants:
@@ -90,6 +165,7 @@ def _connection_id() -> str:
 class AlternativeServer:
     writer_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     reader_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    observer_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     sandbox: Sandbox = field(default_factory=lambda: SANDBOX)
     variants: Variants = field(default_factory=Variants)
     base_url: str = ""
@@ -98,6 +174,26 @@ class AlternativeServer:
     _connection: str = field(default_factory=_connection_id)
     _server: uvicorn.Server | None = None
     _thread: threading.Thread | None = None
+    _incidents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _landing: random.Random = field(default_factory=lambda: random.Random(0))
+    _queue: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
+    _last_due: dict[str, float] = field(default_factory=dict)
+    _sequence: Any = field(default_factory=itertools.count)
+    _wake: threading.Condition = field(default_factory=threading.Condition)
+    _closing: bool = False
+    _lander: threading.Thread | None = None
+
+    def __post_init__(self) -> None:
+        for incident in (*self.sandbox.writable, *self.sandbox.foreign):
+            self._incidents[incident.id] = {
+                "ref": incident.id,
+                "tenant": incident.workspace,
+                "origin": SOURCES.get(incident.id, "Sentinel"),
+                "state": "New",
+                "classification": {"value": None, "reason": None},
+                "owner": {"userId": None, "mail": None, "name": None},
+                "notes": [],
+            }
 
     # -- wording -------------------------------------------------------------------------------
 
@@ -170,7 +266,9 @@ class AlternativeServer:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             return self._problem(401, "UNAUTHENTICATED", "Credentials are missing or invalid")
-        if secrets.compare_digest(token, self.reader_token):
+        if secrets.compare_digest(token, self.reader_token) or secrets.compare_digest(
+            token, self.observer_token
+        ):
             return self._problem(403, "SCOPE_MISSING", "incidents:write is required")
         if not secrets.compare_digest(token, self.writer_token):
             return self._problem(401, "UNAUTHENTICATED", "Credentials are missing or invalid")
@@ -214,18 +312,23 @@ class AlternativeServer:
         accepted: list[str] = []
         forbidden: list[dict[str, Any]] = []
         seen: set[str] = set()
+        updates: list[dict[str, Any]] = []
         for item in items:
             incident_id, hint = item["id"], item.get("workspace")
             if self.variants.trims_ids:
                 incident_id = incident_id.strip()
             if self.variants.blank_hint_is_none and isinstance(hint, str) and not hint.strip():
                 hint = None
+            own = self.sandbox.workspace_of(incident_id)
+            allowed = self.sandbox.is_writable(incident_id) and hint in (None, own)
             if incident_id in seen:
+                if allowed and incident_id in accepted and not self.variants.first_duplicate_wins:
+                    updates.append({**item, "id": incident_id})
                 continue
             seen.add(incident_id)
-            own = self.sandbox.workspace_of(incident_id)
-            if self.sandbox.is_writable(incident_id) and hint in (None, own):
+            if allowed:
                 accepted.append(incident_id)
+                updates.append({**item, "id": incident_id})
                 continue
             reason = "not found" if own is None else "no role on this workspace"
             workspace = own if hint is None and self.variants.blank_hint_is_none else hint
@@ -240,13 +343,134 @@ class AlternativeServer:
         if self.variants.any_order:
             self._shuffle.shuffle(accepted)
             self._shuffle.shuffle(forbidden)
+        self._schedule(updates)
         data = {"accepted": accepted or None, "forbidden": forbidden or None, "batch": len(items)}
+        return self._success(data)
+
+    def _success(self, data: Any) -> Response:
         meta = {"requestId": self._meta_request_id(), "timestamp": self._now(), "version": "2.0"}
         return Response(
             json.dumps({"data": data, "meta": meta, "links": {}}),
             200,
             media_type=self._media_type("application/json"),
         )
+
+    # -- what an update does: applied later, in order per incident ------------------------------
+
+    def _schedule(self, updates: list[dict[str, Any]]) -> None:
+        now = time.monotonic()
+        with self._wake:
+            for update in updates:
+                delay = 0.0
+                if self.variants.late_updates:
+                    delay = self._landing.uniform(0.0, LATE_UPDATE_SECONDS)
+                # Never before an earlier update to the same incident: the later write wins.
+                due = max(now + delay, self._last_due.get(update["id"], 0.0))
+                self._last_due[update["id"]] = due
+                heapq.heappush(self._queue, (due, next(self._sequence), update))
+            self._wake.notify_all()
+
+    def _land_updates(self) -> None:
+        with self._wake:
+            while not self._closing:
+                if not self._queue:
+                    self._wake.wait()
+                    continue
+                wait = self._queue[0][0] - time.monotonic()
+                if wait > 0:
+                    self._wake.wait(wait)
+                    continue
+                self._apply(heapq.heappop(self._queue)[2])
+                self._wake.notify_all()
+
+    def wait_settled(self, timeout: float = 5.0) -> bool:
+        """Until every accepted update has landed; False if ``timeout`` ran out."""
+        with self._wake:
+            return self._wake.wait_for(lambda: not self._queue, timeout=timeout)
+
+    def _apply(self, update: dict[str, Any]) -> None:
+        incident = self._incidents[update["id"]]
+        clears = self.variants.null_clears
+        if update.get("status") is not None:
+            incident["state"] = update["status"]
+        pair = incident["classification"]
+        for sent, kept in (("classification", "value"), ("classificationReason", "reason")):
+            if update.get(sent) is not None or (clears and sent in update):
+                pair[kept] = update[sent]
+        sent_pair = (update.get("classification"), update.get("classificationReason"))
+        mismatched = None not in sent_pair and sent_pair[1] not in _REASONS.get(sent_pair[0], ())
+        if self.variants.normalised_reason and mismatched:
+            pair["reason"] = "Other"
+        user = self._user(update.get("user"))
+        if update.get("removeAssignee") is True:
+            incident["owner"] = {"userId": None, "mail": None, "name": None}
+        elif user is not None:
+            mail = user["email"].lower() if self.variants.lower_case_emails else user["email"]
+            incident["owner"] = {"userId": user["id"], "mail": mail, "name": user["displayName"]}
+        note = update.get("comment")
+        if isinstance(note, str) and note.strip():
+            incident["notes"].append({"body": note, "postedAt": self._now()})
+
+    @staticmethod
+    def _user(sent: Any) -> dict[str, str] | None:
+        """The directory's user a ``user`` object names, by id or else by email."""
+        if not isinstance(sent, dict):
+            return None
+        for user in USERS:
+            if sent.get("id") == user["id"]:
+                return user
+        email = sent.get("email")
+        if isinstance(email, str):
+            return next((u for u in USERS if u["email"].lower() == email.lower()), None)
+        return None
+
+    # -- the read side --------------------------------------------------------------------------
+
+    def _reader_workspaces(self, request: Request) -> frozenset[str] | Response:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and token:
+            if secrets.compare_digest(token, self.observer_token):
+                return frozenset(
+                    i.workspace for i in (*self.sandbox.writable, *self.sandbox.foreign)
+                )
+            if secrets.compare_digest(token, self.writer_token) or secrets.compare_digest(
+                token, self.reader_token
+            ):
+                return frozenset(i.workspace for i in self.sandbox.writable)
+        return self._problem(401, "UNAUTHENTICATED", "Credentials are missing or invalid")
+
+    def _readable(self, request: Request) -> dict[str, Any] | Response:
+        workspaces = self._reader_workspaces(request)
+        if isinstance(workspaces, Response):
+            return workspaces
+        params = request.path_params
+        if params["workspace"] not in workspaces:
+            return self._problem(403, "TENANT_ACCESS_DENIED", "No access to this workspace")
+        incident = self._incidents.get(params["id"])
+        if incident is None or (incident["tenant"], incident["origin"]) != (
+            params["workspace"],
+            params["source"],
+        ):
+            return self._problem(404, "NOT_FOUND", "No such incident")
+        return incident
+
+    async def read_incident(self, request: Request) -> Response:
+        incident = self._readable(request)
+        if isinstance(incident, Response):
+            return incident
+        with self._wake:
+            shown = {key: value for key, value in incident.items() if key != "notes"}
+            return self._success({"incident": json.loads(json.dumps(shown))})
+
+    async def read_notes(self, request: Request) -> Response:
+        incident = self._readable(request)
+        if isinstance(incident, Response):
+            return incident
+        with self._wake:
+            notes = list(incident["notes"])
+        if self.variants.comments_newest_first:
+            notes.reverse()
+        return self._success({"notes": notes, "total": len(notes)})
 
     async def fallback(self, request: Request) -> Response:
         framework = self.variants.framework_errors
@@ -266,6 +490,8 @@ class AlternativeServer:
         return Starlette(
             routes=[
                 Route(BULK_UPDATE_PATH, self.bulk_update, methods=["POST"]),
+                Route(READ_PATH, self.read_incident, methods=["GET"]),
+                Route(NOTES_PATH, self.read_notes, methods=["GET"]),
                 Route("/{path:path}", self.fallback, methods=methods),
             ]
         )
@@ -283,6 +509,8 @@ class AlternativeServer:
             target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
         )
         self._thread.start()
+        self._lander = threading.Thread(target=self._land_updates, daemon=True)
+        self._lander.start()
         while not self._server.started:
             time.sleep(0.005)
         return self
@@ -292,20 +520,73 @@ class AlternativeServer:
         assert self._thread is not None
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        with self._wake:
+            self._closing = True
+            self._wake.notify_all()
+        if self._lander is not None:
+            self._lander.join(timeout=10)
 
-    def target_toml(self) -> str:
-        def incidents(entries: tuple[Incident, ...]) -> str:
-            return ", ".join(f'{{ id = "{i.id}", workspace = "{i.workspace}" }}' for i in entries)
-
+    def target_toml(self, *, readback: bool = False) -> str:
+        """The target file; ``readback=True`` adds the read-back keys (``readback_toml()``)."""
         limits = f"[limits]\nmax_items = {MAX_ITEMS}\n" if self.variants.batch_cap else ""
         return (
             f'name = "alternative"\nbase_url = "{self.base_url}"\n'
             '[auth.writer]\nscheme = "bearer"\ntoken_env = "ALT_WRITER_TOKEN"\n'
             '[auth.no_scope]\nscheme = "bearer"\ntoken_env = "ALT_READER_TOKEN"\n'
-            f"[sandbox]\nwritable = [{incidents(self.sandbox.writable)}]\n"
-            f"foreign = [{incidents(self.sandbox.foreign)}]\n"
+            f"{self.readback_toml() if readback else self._sandbox_toml(sources=False)}"
             f"{limits}"
         )
 
+    def _sandbox_toml(self, *, sources: bool) -> str:
+        def incidents(entries: tuple[Incident, ...]) -> str:
+            rows = []
+            for i in entries:
+                source = f', source = "{SOURCES.get(i.id, "Sentinel")}"' if sources else ""
+                rows.append(f'{{ id = "{i.id}", workspace = "{i.workspace}"{source} }}')
+            return ", ".join(rows)
+
+        text = (
+            f"[sandbox]\nwritable = [{incidents(self.sandbox.writable)}]\n"
+            f"foreign = [{incidents(self.sandbox.foreign)}]\n"
+        )
+        if sources:
+            users = ", ".join(
+                "{ " + ", ".join(f'{key} = "{value}"' for key, value in user.items()) + " }"
+                for user in USERS
+            )
+            text += f"users = [{users}]\n"
+        return text
+
+    def readback_toml(self) -> str:
+        """The read-back part of the target file: ``[sandbox]`` with sources and users,
+        ``[auth.observer]``, ``[readback]``, ``[readback.fields]`` and ``[readback.comments]``.
+
+        The incident is read from its own JSON layout, ``{"data": {"incident": {"state": …,
+        "classification": {"value": …, "reason": …}, "owner": {"userId": …, "mail": …}}}}``,
+        and the notes from ``{"data": {"notes": [{"body": …, "postedAt": …}]}}``.
+        """
+        deadline = 10 if self.variants.late_updates else 5
+        return (
+            self._sandbox_toml(sources=True)
+            + '[auth.observer]\nscheme = "bearer"\ntoken_env = "ALT_OBSERVER_TOKEN"\n'
+            + "[readback]\n"
+            + f'path = "{READ_PATH}"\n'
+            + 'incident = "$.data.incident"\n'
+            + 'credential = "writer"\nobserver = "observer"\n'
+            + f"deadline_seconds = {deadline}\n"
+            + "[readback.fields]\n"
+            + 'status = "$.state"\n'
+            + 'classification = "$.classification.value"\n'
+            + 'classificationReason = "$.classification.reason"\n'
+            + 'assignee = "$.owner.userId"\n'
+            + "[readback.comments]\n"
+            + f'path = "{NOTES_PATH}"\n'
+            + 'messages = "$.data.notes[*].body"\n'
+        )
+
     def environ(self) -> dict[str, str]:
-        return {"ALT_WRITER_TOKEN": self.writer_token, "ALT_READER_TOKEN": self.reader_token}
+        return {
+            "ALT_WRITER_TOKEN": self.writer_token,
+            "ALT_READER_TOKEN": self.reader_token,
+            "ALT_OBSERVER_TOKEN": self.observer_token,
+        }
