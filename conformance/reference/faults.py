@@ -63,6 +63,12 @@ Rewrite = Callable[[Document, BufferedRequest, FaultContext], object]
 # --- helpers ---------------------------------------------------------------------------------
 
 
+def _unassigns(request: BufferedRequest) -> bool:
+    return _is_bulk(request) and any(
+        item.get("removeAssignee") is True for item in _request_items(request)
+    )
+
+
 def _is_bulk(request: BufferedRequest) -> bool:
     return request.method == "POST" and request.path == BULK_UPDATE_PATH
 
@@ -754,6 +760,14 @@ _ALL = (
         "The body reader spins on a top-level JSON array: that request is never answered (the "
         "connection stays open until the client gives up); every other request is.",
         FaultHooks(holds=lambda request, context: _body_is_array(request)),
+    ),
+    Fault(
+        "hang-on-unassign",
+        "C22",
+        "Unassigning waits on a lock the assignment service never releases: a request with an "
+        'item carrying `"removeAssignee": true` is never answered, valid or not; every other '
+        "request is.",
+        FaultHooks(holds=lambda request, context: _unassigns(request)),
     ),
 )
 

@@ -45,6 +45,10 @@ class RunReport:
     """Requests judged up to and including the first failing one; None when none failed."""
     aborted: str | None = None
     """Why the run stopped early (unreachable target, budget...); the report is partial."""
+    cut_short: str | None = None
+    """Why the run's time budget ran out, and what it left undone; the report is partial."""
+    skipped_requests: int = 0
+    """Generated requests not sent: shaped like one the target left unanswered (C22)."""
     notes: list[str] = field(default_factory=list)
     rerun: str = ""
     """The command that repeats this run (same target, profile and seed)."""
@@ -56,13 +60,21 @@ class RunReport:
 
     @property
     def passed(self) -> bool:
-        return self.aborted is None and not self.failing and not self.triage.expired
+        return (
+            self.aborted is None
+            and self.cut_short is None
+            and not self.failing
+            and not self.triage.expired
+        )
 
     @property
     def verdict(self) -> str:
         """One line: how the run ended, as the console and the Markdown report open."""
         if self.aborted:
             return f"ABORTED (partial): {self.aborted}"
+        if self.cut_short:
+            found = f"; {len(self.failing)} failing finding(s)" if self.failing else ""
+            return f"CUT SHORT (partial): {self.cut_short}{found}"
         expired = len(self.triage.expired)
         if self.failing:
             also = f"; {expired} baseline entry(ies) expired" if expired else ""
@@ -89,6 +101,7 @@ class RunReport:
             "concurrency": self.concurrency,
             "passed": self.passed,
             "aborted": self.aborted,
+            "cut_short": self.cut_short,
             "clauses": [asdict(clause) for clause in self.clauses],
             "triage": self.triage.to_json(self.findings),
             "findings": [finding.to_json(self.triage.today) for finding in self.findings],
@@ -98,6 +111,7 @@ class RunReport:
                 "retried_network": self.retried_network,
                 "duration_seconds": round(self.duration_seconds, 3),
                 "first_failure_at": self.first_failure_at,
+                "skipped_requests": self.skipped_requests,
             },
             "notes": list(self.notes),
             "rerun": self.rerun,

@@ -20,6 +20,7 @@ from conformance.run.concurrency import Workers
 from conformance.run.liveness import Liveness, unanswered_failure
 from conformance.run.probes import Probe
 from conformance.run.recorder import Recorder
+from conformance.run.silences import Silences
 
 __all__ = ["PhaseContext", "Unanswered", "run_probes"]
 
@@ -49,6 +50,10 @@ class PhaseContext:
     liveness: Liveness = field(init=False)
     workers: Workers = field(init=False, default_factory=Workers)
     """The run's threads, kept from one phase to the next (``conformance.run.concurrency``)."""
+    silences: Silences = field(init=False, default_factory=Silences)
+    """What the unanswered requests looked like (``conformance.run.silences``)."""
+    begun: list[str] = field(init=False, default_factory=list)
+    """The phases begun so far, in order (``conformance.run.budget``)."""
 
     def __post_init__(self) -> None:
         self.liveness = Liveness(self.client)
@@ -57,6 +62,20 @@ class PhaseContext:
     def concurrency(self) -> int:
         return self.client.concurrency
 
+    def begin(self, phase: str) -> None:
+        """``phase`` starts: a run cut short names it as the phase it was in."""
+        self.begun.append(phase)
+
+    def time_left(self) -> float:
+        """Seconds until the run's deadline (``math.inf`` without one): how long a phase
+        that waits for something other than an answer may still wait."""
+        return self.client.deadline.time_left()
+
+    def skips(self, planned: PlannedRequest, *, phase: str) -> bool:
+        """Whether a generated request is shaped like one left unanswered (then counted as
+        skipped, and not to be sent)."""
+        return self.silences.skip(planned, phase=phase)
+
     def send(self, planned: PlannedRequest, intent: Intent) -> Exchange:
         """Send ``planned`` and pair the answer with the request as sent.
 
@@ -64,15 +83,18 @@ class PhaseContext:
         ``TargetUnreachable`` when the liveness checks say the target is gone.
         """
         try:
-            response = self.client.send(planned)
+            response = self.client.send(planned, confirm=self.liveness.confirm)
         except NoAnswer as silence:
-            self.liveness.confirm()
+            if not silence.confirmed:
+                self.liveness.confirm()
+            self.silences.unanswered(planned)
             request = Request.from_content(
                 planned.method, silence.url, dict(planned.headers), planned.content
             )
             failure = unanswered_failure(planned, silence, self.client)
             self.recorder.count_unanswered(failure)
             raise Unanswered(failure, request) from None
+        self.silences.answered(planned)
         request = Request.from_content(
             planned.method, str(response.request.url), dict(planned.headers), planned.content
         )
@@ -85,6 +107,7 @@ ProbeOutcome = tuple[Exchange, list[ConformanceFailure]] | Unanswered | None
 
 def run_probes(context: PhaseContext, probes: list[Probe]) -> None:
     """Send the probes, ``concurrency`` at a time; record their findings in probe order."""
+    context.begin("probes")
     context.progress.start("probes", len(probes))
     outcomes: list[ProbeOutcome] = [None] * len(probes)
 

@@ -6,7 +6,8 @@ replayed first, so a failure found last night is tried again tonight before anyt
 
 An example whose request gets no answer is a C22 finding, recorded when the property is over,
 and is discarded from the property, never shrunk: each shrinking step would wait out a full
-timeout.
+timeout. A generated request shaped like one left unanswered is not sent at all
+(``conformance.run.silences``).
 
 Each property runs as several independent Hypothesis runs side by side (``run_property``);
 the requests of one example, such as the requests of one leak sequence, still go out one
@@ -138,6 +139,7 @@ def run_property(
     if max_examples <= 0:
         return
     runs: list[_Run[T]] = []
+    context.begin(name)
     context.progress.start(name, max_examples)
     try:
         if context.database_dir is not None:
@@ -314,6 +316,9 @@ class _Run(Generic[T]):
         context, progress = phase.context, phase.context.progress
         steps: list[tuple[PlannedRequest, Intent]] = []
         for planned, intent in self._plan(example):
+            if context.skips(planned, phase=phase.name):
+                # Shaped like a request left unanswered: it would wait out another timeout.
+                hypothesis.reject()
             steps.append((planned, intent))
             try:
                 exchange = context.send(planned, intent)

@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING, TextIO
 from conformance.concurrency import MAX_CONCURRENCY
 from conformance.exit_codes import ExitCode
 from conformance.reports import BaselineEntry, Progress, RunReport, print_plan, write_reports
+from conformance.run.budget import cut_short, planned_phases, run_seconds
 from conformance.run.client import TargetClient, TargetUnreachable, WriteBudgetExceeded
 from conformance.run.concurrency import ONE_AT_A_TIME, in_background, quick_thread_switches
 from conformance.run.credentials import Redactor
+from conformance.run.deadline import Deadline, OutOfTime
 from conformance.run.phases import PhaseContext, run_probes
 from conformance.run.preconditions import (
     UsageError,
@@ -36,6 +38,7 @@ from conformance.run.properties import PhaseAborted, run_properties
 from conformance.run.recorder import Recorder
 from conformance.run.replay import replay_findings
 from conformance.run.reporting import complete_report, dry_run_plan
+from conformance.run.silences import report_skipped
 from conformance.run.target import ConfigError, Target, load_target
 from conformance.triage import (
     PreviousRun,
@@ -77,6 +80,8 @@ class RunOptions:
     """The JSON report of the previous run, to tell new findings from old and fixed ones."""
     concurrency: int | None = None
     """Requests in flight at once; ``None`` keeps the target's ``limits.concurrency``."""
+    max_run_seconds: float | None = None
+    """The run's time budget; ``None`` keeps ``limits.max_run_seconds``, else the profile's."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +182,7 @@ def _run(
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
     probes, skipped_probes = plan_probes(target, seed=seed)
     budget = target.limits.max_write_requests or profile.max_write_requests
+    seconds = run_seconds(options.max_run_seconds, target.limits.max_run_seconds, profile)
     if options.dry_run:
         plan = dry_run_plan(
             target,
@@ -201,10 +207,12 @@ def _run(
     progress = Progress(out)
     progress.line(
         f"cf-conformance: target {target.name} ({target.base_url}), "
-        f"profile {profile.name}, seed {seed}, concurrency {target.limits.concurrency}"
+        f"profile {profile.name}, seed {seed}, concurrency {target.limits.concurrency}, "
+        f"time budget {seconds:g} s"
     )
     recorder = Recorder(context=context, redactor=redactor, seed=seed, only=options.only)
-    with TargetClient(target, max_write_requests=budget) as client:
+    deadline = Deadline(seconds)
+    with TargetClient(target, max_write_requests=budget, deadline=deadline) as client:
         phase = PhaseContext(
             client=client,
             recorder=recorder,
@@ -214,10 +222,14 @@ def _run(
         )
         try:
             completed = _run_phases(phase, profile, probes, report)
-            if report.aborted is None:
+            if report.aborted is None and not deadline.ran_out:
                 replay_findings(phase)
         finally:
             phase.workers.close()
+    if deadline.ran_out:
+        report.cut_short = cut_short(deadline, planned_phases(profile), phase.begun)
+        progress.line(f"run cut short: {report.cut_short}")
+    report_skipped(report, phase.silences)
     skipped = [(clause, p.reason) for p in skipped_probes for clause in p.clauses]
     skipped.append(("C21", "the vendored spec has no read-back operation yet"))
     complete_report(report, recorder, client.stats, target.limits, [*phase.skipped, *skipped])
@@ -245,6 +257,8 @@ def _run(
         _write_baseline(options.write_baseline, options.expires, inputs, report, out)
     if report.aborted:
         return ExitCode.UNREACHABLE
+    if report.cut_short:
+        return ExitCode.CUT_SHORT
     return ExitCode.OK if report.passed else ExitCode.FAILED
 
 
@@ -270,8 +284,12 @@ def _run_phases(
                 run_fuzzing(phase, examples=profile.fuzz_examples, prepared=prepared)
     except TargetUnreachable as exc:
         report.aborted = redactor.text(str(exc))
+    except OutOfTime:
+        pass  # the deadline knows it ran out: the report says what was left undone
     except PhaseAborted as exc:
-        if isinstance(exc.cause, WriteBudgetExceeded):
+        if isinstance(exc.cause, OutOfTime):
+            pass
+        elif isinstance(exc.cause, WriteBudgetExceeded):
             report.notes.append(f"stopped early: {exc.cause}")
         elif isinstance(exc.cause, TargetUnreachable):
             report.aborted = redactor.text(str(exc.cause))
@@ -287,7 +305,7 @@ def _run_phases(
 def _write_baseline(
     path: Path, expires: date, inputs: _TriageInputs, report: RunReport, out: TextIO
 ) -> None:
-    if report.aborted:
+    if report.aborted or report.cut_short:
         print(f"baseline not written to {path}: the run did not complete", file=out)
         return
     kept = inputs.baseline or []
@@ -321,6 +339,8 @@ def _rerun_command(options: RunOptions, profile: Profile, seed: int, concurrency
     parts += ["--profile", profile.name, "--seed", str(seed), "--concurrency", str(concurrency)]
     if options.max_examples is not None:
         parts += ["--max-examples", str(options.max_examples)]
+    if options.max_run_seconds is not None:
+        parts += ["--max-run-seconds", f"{options.max_run_seconds:g}"]
     if options.only:
         parts += ["--only", ",".join(sorted(options.only, key=lambda c: int(c[1:])))]
     return " ".join(shlex.quote(part) for part in parts)

@@ -45,6 +45,7 @@ ALLOWED_KEYS: dict[str, set[str]] = {
         "timeout_seconds",
         "retries",
         "concurrency",
+        "max_run_seconds",
     },
     "checks": {"relax", "problem_codes", "flaky"},
 }
@@ -69,6 +70,8 @@ class Limits:
     retries: int = 2
     concurrency: int = DEFAULT_CONCURRENCY
     """Requests in flight at once; ``requests_per_second`` still caps the rate."""
+    max_run_seconds: float | None = None
+    """The run's wall-clock budget; ``None`` keeps the profile's (``conformance.run.budget``)."""
 
 
 @dataclass(frozen=True)
@@ -306,6 +309,7 @@ def _limits(table: Mapping[str, Any], source: str) -> Limits:
         "timeout_seconds": (float, 0.1, None),
         "retries": (int, 0, 10),
         "concurrency": (int, 1, MAX_CONCURRENCY),
+        "max_run_seconds": (float, 1.0, None),
     }
     values = {
         key: _number(table, key, source, spec=spec) for key, spec in specs.items() if key in table

@@ -202,7 +202,7 @@ PROBES: dict[str, Probe] = {
 }
 
 
-NEVER_ANSWERED = {"hang-on-array-body"}
+NEVER_ANSWERED = {"hang-on-array-body", "hang-on-unassign"}
 """Faults whose misbehaviour is the absence of an answer (see ``test_hang_fault.py``)."""
 
 
