@@ -114,9 +114,7 @@ def test_an_answer_late_but_in_time_is_no_finding_and_holds_up_no_other_request(
     assert report["findings"] == []
     assert report["stats"]["skipped_requests"] == 0
     # Four in flight: while a request waits for its late answer, the others keep going.
-    overlapping = [
-        (start, end) for start, end in slow if any(start < at < end for at in answered)
-    ]
+    overlapping = [(start, end) for start, end in slow if any(start < at < end for at in answered)]
     assert overlapping, "every late answer held up the whole run"
 
 
