@@ -64,8 +64,13 @@ Rewrite = Callable[[Document, BufferedRequest, FaultContext], object]
 
 
 def _unassigns(request: BufferedRequest) -> bool:
-    return _is_bulk(request) and any(
-        item.get("removeAssignee") is True for item in _request_items(request)
+    body = request.json()
+    items = body.get("items") if isinstance(body, dict) else None
+    # Any body may come here, invalid ones included: only a list of items is looked into.
+    return (
+        _is_bulk(request)
+        and isinstance(items, list)
+        and any(isinstance(item, dict) and item.get("removeAssignee") is True for item in items)
     )
 
 

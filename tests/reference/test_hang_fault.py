@@ -241,6 +241,9 @@ def test_an_item_unassigning_is_held_without_an_answer(body: dict[str, Any]) -> 
         pytest.param(items("INC-1001"), 200, id="without-removeAssignee"),
         pytest.param(items("INC-1001", removeAssignee="true"), 400, id="the-string-true"),
         pytest.param({"removeAssignee": True, "items": []}, 200, id="outside-the-items"),
+        pytest.param({"items": 5}, 400, id="items-not-a-list"),
+        pytest.param({"items": {"removeAssignee": True}}, 400, id="items-an-object"),
+        pytest.param({"items": [True, "removeAssignee"]}, 400, id="items-not-objects"),
     ],
 )
 def test_every_request_that_does_not_unassign_is_answered(
