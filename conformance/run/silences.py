@@ -12,7 +12,9 @@ like one of them is skipped: counted, and named in a note of the report.
 - the scheme of its ``Authorization`` header (``basic``, ``bearer``, another word, or none);
 - its body: none; JSON, as its type skeleton, one trait per JSON path with the type found
   there (``$.items[*].comment: string``), array elements all under ``[*]``, values
-  dropped; or, when it is not JSON, a coarse class (``text`` or ``binary``).
+  dropped; or, when it is not JSON, a coarse class (``text`` or ``binary``) with the media
+  type it was sent as (``text as application/json``: a server that stalls parsing a body it
+  was told is JSON may well answer the same text sent as ``text/plain``).
 
 JSON types are ``object``, ``array``, ``string``, ``number`` and ``null``, and a boolean
 counts as ``true`` or ``false``: a flag's value picks the path a server takes, the way a
@@ -59,11 +61,12 @@ def traits(planned: PlannedRequest) -> frozenset[Trait]:
     headers = {name.lower(): value for name, value in planned.headers.items()}
     media = headers.get("content-type", "").split(";", 1)[0].strip().lower() or "none"
     scheme = headers.get("authorization", "").strip().split(" ", 1)[0].lower() or "none"
-    found = {f"content-type: {media}", f"authorization: {scheme}", *_body_traits(planned.content)}
+    body = _body_traits(planned.content, media)
+    found = {f"content-type: {media}", f"authorization: {scheme}", *body}
     return frozenset(f"{route} | {trait}" for trait in found)
 
 
-def _body_traits(content: bytes | None) -> Iterator[Trait]:
+def _body_traits(content: bytes | None, media: str) -> Iterator[Trait]:
     if not content:
         yield "body: none"
         return
@@ -73,9 +76,9 @@ def _body_traits(content: bytes | None) -> Iterator[Trait]:
         try:
             content.decode("utf-8")
         except UnicodeDecodeError:
-            yield "body: binary"
+            yield f"body: binary as {media}"
         else:
-            yield "body: text"
+            yield f"body: text as {media}"
         return
     yield from _skeleton(document, "$")
 

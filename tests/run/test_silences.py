@@ -51,14 +51,31 @@ def _unassign(**fields: Any) -> dict[str, Any]:
             },
             id="booleans-by-value-numbers-by-type",
         ),
-        pytest.param(_post(content=b"{items: []}"), {"body: text"}, id="not-json-text"),
-        pytest.param(_post(content=b"\xff\xfe{"), {"body: binary"}, id="not-json-binary"),
+        pytest.param(
+            _post(content=b"{items: []}"), {"body: text as application/json"}, id="not-json-text"
+        ),
+        pytest.param(
+            _post(content=b"\xff\xfe{"), {"body: binary as application/json"}, id="not-json-binary"
+        ),
         pytest.param(_post(), {"body: none"}, id="no-body"),
     ],
 )
 def test_body_traits(planned: PlannedRequest, expected: set[str]) -> None:
     found = {trait.removeprefix(ROUTE) for trait in traits(planned)}
     assert found - {"content-type: application/json", "authorization: basic"} == expected
+
+
+def test_a_body_that_is_not_json_is_classed_with_the_media_type_it_was_sent_as() -> None:
+    """A server that stalls on text it was told is JSON may answer the same text as text."""
+    as_json = _post(content=b"{items: [}")
+    as_text = _post(content=b"{items: [}", **{"Content-Type": "text/plain"})
+    silences = _silences(
+        answered=[as_text, _post({"items": []})], unanswered=[_post(content=b"not json")]
+    )
+    assert silences.shaped_like_unanswered(as_json) == (
+        "silent traits: body: text as application/json"
+    )
+    assert silences.shaped_like_unanswered(as_text) is None
 
 
 def test_values_are_dropped_and_headers_reduced_to_their_class() -> None:
