@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from benchmarks.detection import FaultDetection, RunFigures, detect_fault, run_profile
 from benchmarks.figures import machine_info
 from benchmarks.generation import run_generation
+from benchmarks.hangs import hang_cost
 from benchmarks.latency import latency_bound
 from benchmarks.plain_schemathesis import EXCLUDED_CHECKS, run_plain_schemathesis
 from benchmarks.raw_loop import run_raw_loop
@@ -83,6 +84,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         run = run_profile(seed)
         say(f"  seed {seed}: {_describe(run)}")
         clean.append(run)
+    hangs = None
+    if not args.skip_hangs:
+        say(f"[hangs] default profile, default limits, seed {seeds[0]}: clean, then each C22 fault")
+        hangs = hang_cost(seeds[0], say=say).to_json()
     detections = []
     for index, name in enumerate(faults, start=1):
         say(f"[detection {index}/{len(faults)}] {name} ({FAULTS[name].clause})")
@@ -109,6 +114,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             ),
             "default_profile": [run.to_json() for run in clean],
             "detection": {d.fault: d.to_json() for d in detections},
+            "hang_cost": hangs,
             "sizes": {**asdict(sizes), "seeds": len(seeds)},
             "quick": args.quick,
             "total_seconds": round(time.perf_counter() - started, 1),
@@ -129,6 +135,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Benchmark the suite against the embedded reference API.",
     )
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the figures here")
+    parser.add_argument(
+        "--skip-hangs",
+        action="store_true",
+        help="skip the default-profile runs against each C22 fault with default limits",
+    )
     parser.add_argument(
         "--quick", action="store_true", help="smaller sizes and one seed, for local iteration"
     )

@@ -101,13 +101,19 @@ class FaultDetection:
         }
 
 
-def run_profile(seed: int, faults: Sequence[str] = ()) -> RunFigures:
+def run_profile(
+    seed: int,
+    faults: Sequence[str] = (),
+    *,
+    timeout_seconds: float = LOCAL_TIMEOUT_SECONDS,
+    retries: int = 0,
+) -> RunFigures:
     """One ``default`` profile run against a fresh embedded reference API."""
     with tempfile.TemporaryDirectory(prefix="bench-run-") as folder:
         report_path = Path(folder) / "report.json"
         options = RunOptions(profile=PROFILE, seed=seed, report_json=report_path)
         started = time.perf_counter()
-        target = embedded_reference(faults, timeout_seconds=LOCAL_TIMEOUT_SECONDS, retries=0)
+        target = embedded_reference(faults, timeout_seconds=timeout_seconds, retries=retries)
         exit_code = execute(options, out=io.StringIO(), embedded=target)
         seconds = time.perf_counter() - started
         if not report_path.exists():

@@ -14,3 +14,6 @@ class ExitCode(IntEnum):
     """A usage or configuration error: the message names the field and the fix."""
     UNREACHABLE = 3
     """The target (or a spec URL) could not be reached, or the run was aborted."""
+    CUT_SHORT = 4
+    """The run's time budget ran out: it judged what it had and wrote every report, but left
+    phases cut or not run, so its verdict is partial (whatever it found)."""

@@ -56,6 +56,7 @@ LIMIT_RANGES: Mapping[str, Range] = {
     "timeout_seconds": Range(float, 0.1),
     "retries": Range(int, 0, 10),
     "concurrency": Range(int, 1, MAX_CONCURRENCY),
+    "max_run_seconds": Range(float, 1.0),
 }
 """Every field of ``Limits`` and its range (``None`` stays allowed where it is the default)."""
 
@@ -70,6 +71,8 @@ class Limits:
     retries: int = 2
     concurrency: int = DEFAULT_CONCURRENCY
     """Requests in flight at once; ``requests_per_second`` still caps the rate."""
+    max_run_seconds: float | None = None
+    """The run's wall-clock budget; ``None`` keeps the profile's (``conformance.run.budget``)."""
 
     def __post_init__(self) -> None:
         for key, allowed in LIMIT_RANGES.items():

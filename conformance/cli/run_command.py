@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ flaky, with [checks] flaky = "warn"); 1 non-conformance found (a request left un
 one, C22), or a baseline entry has expired; 2 usage or configuration error (including a
 malformed baseline or previous report); 3 target unreachable: nothing answered at
 preflight, or it stopped answering altogether, or the run was aborted (a partial report is
-still written).
+still written); 4 cut short: the time budget (--max-run-seconds) ran out, every report is
+written with what was judged and what was left undone.
 """
 
 
@@ -63,6 +65,16 @@ def _concurrency(value: str) -> int:
         raise argparse.ArgumentTypeError(exc.problem) from None
 
 
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not (math.isfinite(number) and number >= 1):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds >= 1, got {value}")
+    return number
+
+
 def register(commands: Any) -> None:
     run = commands.add_parser(
         "run",
@@ -93,6 +105,16 @@ def register(commands: Any) -> None:
         help=(
             "requests in flight at once (default: limits.concurrency from the target file, "
             f"else {DEFAULT_CONCURRENCY}); requests_per_second still caps the rate"
+        ),
+    )
+    run.add_argument(
+        "--max-run-seconds",
+        type=_seconds,
+        metavar="S",
+        help=(
+            "the run's wall-clock budget: past it nothing more is sent, the reports are "
+            "written and the run exits 4 (default: limits.max_run_seconds, else the "
+            "profile's: smoke 120, default 600, nightly 2700, release 4500)"
         ),
     )
     run.add_argument("--junit-xml", type=Path, metavar="PATH", help="write a JUnit XML report")
@@ -178,6 +200,7 @@ def _handle(args: argparse.Namespace) -> int:
         expires=args.expires,
         previous=args.previous,
         concurrency=args.concurrency,
+        max_run_seconds=args.max_run_seconds,
     )
     if args.target is not None:
         return execute(options)

@@ -7,7 +7,8 @@ failures and their reproducers, or skipped with the reason). pytest's JUnit XML,
 the selected items are checked (the run's ``--only``).
 
 One more item, ``run``, stands for the run as a whole: it fails when the run was aborted
-(the target became unreachable) or broke a limit that is no clause (``limits.max_429_share``).
+(the target became unreachable), was cut short by its time budget (``limits.max_run_seconds``)
+or broke a limit that is no clause (``limits.max_429_share``).
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ class RunResult:
         return aborted
 
     @property
+    def cut_short(self) -> str | None:
+        cut: str | None = self.report.get("cut_short")
+        return cut
+
+    @property
     def notes(self) -> list[str]:
         return list(self.report["notes"])
 
@@ -97,6 +103,7 @@ class RunResult:
             retried_network=stats["retried_network"],
             duration_seconds=stats["duration_seconds"],
             aborted=self.aborted,
+            cut_short=self.cut_short,
             rerun=rerun,
         )
         return render_table(run)
@@ -243,6 +250,8 @@ class RunItem(_RunPart):
         if result.notes:
             self.add_report_section("call", "notes", "\n".join(result.notes))
         problems = [f"the run was aborted: {result.aborted}"] if result.aborted else []
+        if result.cut_short:
+            problems.append(f"the run was cut short: {result.cut_short}")
         problems += [_record_text(failure) for failure in result.other_failures]
         if problems:
             raise ClauseFailed("\n\n".join(problems))

@@ -71,6 +71,17 @@ Rewrite = Callable[[Document, BufferedRequest, FaultContext], object]
 # --- helpers ---------------------------------------------------------------------------------
 
 
+def _unassigns(request: BufferedRequest) -> bool:
+    body = request.json()
+    items = body.get("items") if isinstance(body, dict) else None
+    # Any body may come here, invalid ones included: only a list of items is looked into.
+    return (
+        _is_bulk(request)
+        and isinstance(items, list)
+        and any(isinstance(item, dict) and item.get("removeAssignee") is True for item in items)
+    )
+
+
 def _is_bulk(request: BufferedRequest) -> bool:
     return request.method == "POST" and request.path == BULK_UPDATE_PATH
 
@@ -908,6 +919,14 @@ _ALL = (
         "sent within the apply delay of each other, the later is applied first, so the older "
         "value is what remains.",
         settings=lambda settings: replace(settings, pending_updates="stack"),
+    ),
+    Fault(
+        "hang-on-unassign",
+        "C22",
+        "Unassigning waits on a lock the assignment service never releases: a request with an "
+        'item carrying `"removeAssignee": true` is never answered, valid or not; every other '
+        "request is.",
+        FaultHooks(holds=lambda request, context: _unassigns(request)),
     ),
 )
 

@@ -52,6 +52,10 @@ class RunReport:
     refused_credential: str | None = None
     """The configured credential the target started refusing during the run (``auth.writer``),
     which stopped it: a fault of the set-up, not of the server."""
+    cut_short: str | None = None
+    """Why the run's time budget ran out, and what it left undone; the report is partial."""
+    skipped_requests: int = 0
+    """Generated requests not sent: shaped like one the target left unanswered (C22)."""
     notes: list[str] = field(default_factory=list)
     rerun: str = ""
     """The command that repeats this run (same target, profile and seed)."""
@@ -63,13 +67,21 @@ class RunReport:
 
     @property
     def passed(self) -> bool:
-        return self.aborted is None and not self.failing and not self.triage.expired
+        return (
+            self.aborted is None
+            and self.cut_short is None
+            and not self.failing
+            and not self.triage.expired
+        )
 
     @property
     def verdict(self) -> str:
         """One line: how the run ended, as the console and the Markdown report open."""
         if self.aborted:
             return f"ABORTED (partial): {self.aborted}"
+        if self.cut_short:
+            found = f"; {len(self.failing)} failing finding(s)" if self.failing else ""
+            return f"CUT SHORT (partial): {self.cut_short}{found}"
         expired = len(self.triage.expired)
         if self.failing:
             also = f"; {expired} baseline entry(ies) expired" if expired else ""
@@ -98,6 +110,7 @@ class RunReport:
             "passed": self.passed,
             "aborted": self.aborted,
             "refused_credential": self.refused_credential,
+            "cut_short": self.cut_short,
             "clauses": [asdict(clause) for clause in self.clauses],
             "triage": self.triage.to_json(self.findings),
             "findings": [finding.to_json(self.triage.today) for finding in self.findings],
@@ -107,6 +120,7 @@ class RunReport:
                 "retried_network": self.retried_network,
                 "duration_seconds": round(self.duration_seconds, 3),
                 "first_failure_at": self.first_failure_at,
+                "skipped_requests": self.skipped_requests,
             },
             "notes": list(self.notes),
             "rerun": self.rerun,

@@ -204,9 +204,9 @@ def _clause_suite(report: RunReport) -> ET.Element:
         elif clause.status == "skipped":
             ET.SubElement(case, "skipped", message=clause.reason)
         cases.append(case)
-    if report.aborted:
+    if report.aborted or report.cut_short:
         case = ET.Element("testcase", classname="conformance.run", name="run completed")
-        ET.SubElement(case, "error", message=report.aborted)
+        ET.SubElement(case, "error", message=report.aborted or report.cut_short or "")
         cases.append(case)
     suite = _suite(
         f"contraforce-conformance.{report.target}", cases, seconds=report.duration_seconds

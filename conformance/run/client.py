@@ -9,6 +9,20 @@ are in flight; the rate limit, a ``Retry-After`` pause and the write budget are 
 of them, so they hold exactly as in a sequential run: one thread at a time takes the next
 slot, and a 429 holds back every request of the run, not only the one it answered
 (``conformance.run.pacing``).
+
+Retries are for a target that is down, not for a request the target will not answer:
+
+- A connection refused, reset or closed before an answer, or one that could not be opened in
+  time, says nothing about the request: the target may be restarting. Such a request is
+  retried (``limits.retries``, with backoff).
+- A request that reached the target and was not answered in time (a read or write timeout)
+  may be one the target never answers. When the caller passes ``confirm`` (the liveness
+  check, ``conformance.run.liveness``), it is asked first: if the target answers it, the
+  request is not retried, and ``NoAnswer`` says so (``confirmed``). A hang then costs one
+  timeout, not one per retry.
+
+The run's deadline (``conformance.run.deadline``) is kept here too: past it, ``send`` raises
+``OutOfTime`` and sends nothing, and a request in flight waits only for the time left.
 """
 
 from __future__ import annotations
@@ -21,6 +35,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from conformance.run.deadline import Deadline, OutOfTime
 from conformance.run.pacing import Pacer
 from conformance.run.target import Target
 from conformance.sandbox import check_write_rule
@@ -28,6 +43,7 @@ from conformance.sandbox import check_write_rule
 __all__ = [
     "ClientStats",
     "NoAnswer",
+    "OutOfTime",
     "PlannedRequest",
     "StillThrottled",
     "TargetClient",
@@ -37,6 +53,10 @@ __all__ = [
 
 MAX_RETRY_AFTER_SECONDS = 60.0
 MAX_429_RETRIES = 3
+HANGS = (httpx.ReadTimeout, httpx.WriteTimeout)
+"""The request reached the target, which did not take it or answer it in time: it may be the
+request itself the target will not answer. Any other transport error may be a target that is
+down, which is what retries are for."""
 
 
 class TargetUnreachable(RuntimeError):
@@ -50,9 +70,14 @@ class NoAnswer(TargetUnreachable):
     the run asks the target again with a liveness check to find out (``liveness``).
     """
 
-    def __init__(self, base_url: str, url: str, attempts: int, exc: Exception) -> None:
+    def __init__(
+        self, base_url: str, url: str, attempts: int, exc: Exception, *, confirmed: bool = False
+    ) -> None:
         self.url = url
         self.attempts = attempts
+        self.confirmed = confirmed
+        """The target answered a liveness check after this request timed out: it is up, and
+        this request is one it does not answer (so it was not retried)."""
         self.cause = f"{type(exc).__name__}: {str(exc) or 'no detail'}"
         super().__init__(f"{httpx.URL(base_url).host} is unreachable ({self.cause})")
 
@@ -63,6 +88,14 @@ class StillThrottled(RuntimeError):
 
 class WriteBudgetExceeded(RuntimeError):
     """The run used up ``limits.max_write_requests``."""
+
+
+class _Hang(Exception):
+    """A request timed out after it reached the target: ask whether the target is up."""
+
+    def __init__(self, no_answer: NoAnswer) -> None:
+        super().__init__(str(no_answer))
+        self.no_answer = no_answer
 
 
 @dataclass(frozen=True)
@@ -104,8 +137,11 @@ class TargetClient:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        deadline: Deadline | None = None,
     ) -> None:
         self.target = target
+        self.deadline = deadline or Deadline(None, clock=clock)
+        """When the run stops sending (``conformance.run.budget``)."""
         self.stats = ClientStats()
         self.concurrency = target.limits.concurrency
         self._max_writes = max_write_requests
@@ -137,7 +173,12 @@ class TargetClient:
     def writes_left(self) -> int | None:
         return None if self._max_writes is None else self._max_writes - self.stats.writes
 
-    def send(self, planned: PlannedRequest) -> httpx.Response:
+    def send(
+        self, planned: PlannedRequest, *, confirm: Callable[[], None] | None = None
+    ) -> httpx.Response:
+        """Send ``planned``; ``confirm``, when given, is asked after a timeout whether the
+        target still answers (it returns if so, and raises ``TargetUnreachable`` if not)."""
+        self.deadline.check()
         check_write_rule(self.target.sandbox, planned.content)
         if planned.is_write:
             self._spend_write()
@@ -145,7 +186,14 @@ class TargetClient:
             planned.method, planned.path, headers=dict(planned.headers), content=planned.content
         )
         with self._in_flight:
-            return self._send(request)
+            try:
+                return self._send(request, hangs_if_up=confirm is not None)
+            except _Hang as hang:
+                silence = hang.no_answer
+        # Outside the in-flight slot: the liveness check needs one of its own.
+        assert confirm is not None  # only then does ``_send`` raise ``_Hang``
+        confirm()  # raises TargetUnreachable when the target is gone
+        raise silence
 
     def _spend_write(self) -> None:
         with self._counting:
@@ -156,24 +204,38 @@ class TargetClient:
                 )
             self.stats.writes += 1
 
-    def _send(self, request: httpx.Request) -> httpx.Response:
+    def _send(self, request: httpx.Request, *, hangs_if_up: bool) -> httpx.Response:
         network_failures = 0
         throttled = 0
         while True:
             self.pacer.wait_turn()
+            self.deadline.check()
             with self._counting:
                 self.stats.requests += 1
+            # Never past the deadline: a request still unanswered then is cut, not judged.
+            time_left = self.deadline.time_left()
+            cut = time_left < self.target.limits.timeout_seconds
+            timeout = min(self.target.limits.timeout_seconds, time_left)
+            request.extensions["timeout"] = httpx.Timeout(timeout).as_dict()
             try:
                 response = self._http.send(request)
                 response.read()
             except (httpx.TransportError, httpx.TimeoutException) as exc:
+                if self.deadline.passed or (cut and isinstance(exc, httpx.TimeoutException)):
+                    raise self.deadline.exhausted() from None
                 network_failures += 1
+                url = str(request.url)
+                if isinstance(exc, HANGS) and hangs_if_up:
+                    silence = NoAnswer(
+                        self.target.base_url, url, network_failures, exc, confirmed=True
+                    )
+                    raise _Hang(silence) from None
                 if network_failures > self.target.limits.retries:
-                    url = str(request.url)
                     raise NoAnswer(self.target.base_url, url, network_failures, exc) from None
                 with self._counting:
                     self.stats.retried_network += 1
-                self._sleep(min(0.5 * 2 ** (network_failures - 1), 8.0))
+                backoff = min(0.5 * 2 ** (network_failures - 1), 8.0)
+                self._sleep(min(backoff, self.deadline.time_left()))
                 continue
             if response.status_code == 429:
                 if throttled == MAX_429_RETRIES:
@@ -183,6 +245,8 @@ class TargetClient:
                     raise StillThrottled(f"still 429 after {throttled} retries")
                 throttled += 1
                 delay = retry_after_seconds(response.headers.get("Retry-After"), self._now_http())
+                if delay >= self.deadline.time_left():
+                    raise self.deadline.exhausted()
                 self._hold_back(delay)
                 continue
             return response

@@ -15,6 +15,10 @@ liveness check: one POST to the operation's own path, without credentials and wi
 It goes through the run's ``TargetClient``, with the target's timeout, retries, rate limit
 and clock; it is counted among the run's requests and, being a POST, against the write budget.
 
+A request that times out while the target is up is not retried: the client asks ``confirm``
+first (``TargetClient.send``), so a hang costs one timeout and one liveness check. Retries are
+for a target that answers nothing at all, the liveness check's own included.
+
 With several requests in flight, several may go unanswered at once. Their confirmations take
 turns, so the target is asked one liveness check at a time; once it is found gone, every
 confirmation still waiting ends the same way at once, instead of asking again.
@@ -103,6 +107,11 @@ def unanswered_failure(
 ) -> ConformanceFailure:
     """The C22 finding for a request the target left unanswered while answering others."""
     limits = client.target.limits
+    # A request the target left unanswered while it answered a liveness check was not
+    # retried: retries are for a target that is down (``conformance.run.client``).
+    retried = (
+        "" if silence.confirmed else f", after at most {limits.retries} retries (limits.retries)"
+    )
     return ConformanceFailure(
         clause="C22",
         check="liveness_conformance",
@@ -112,8 +121,7 @@ def unanswered_failure(
             "while the target still answers a liveness check"
         ),
         expected=(
-            f"an HTTP answer within {limits.timeout_seconds:g} s (limits.timeout_seconds), "
-            f"after at most {limits.retries} retries (limits.retries)"
+            f"an HTTP answer within {limits.timeout_seconds:g} s (limits.timeout_seconds){retried}"
         ),
         path=f"{planned.method} {planned.path}",
     )

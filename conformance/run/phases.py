@@ -22,6 +22,7 @@ from conformance.run.credential_check import CredentialWatch
 from conformance.run.liveness import Liveness, unanswered_failure
 from conformance.run.probes import Probe
 from conformance.run.recorder import Recorder
+from conformance.run.silences import Silences
 
 __all__ = ["PhaseAborted", "PhaseContext", "Unanswered", "run_probes"]
 
@@ -65,6 +66,10 @@ class PhaseContext:
     """Stops the run when a configured credential starts being refused."""
     pool: ThreadPoolExecutor = field(init=False)
     """The run's threads, kept from one phase to the next (``conformance.run.concurrency``)."""
+    silences: Silences = field(init=False, default_factory=Silences)
+    """What the unanswered requests looked like (``conformance.run.silences``)."""
+    begun: list[str] = field(init=False, default_factory=list)
+    """The phases begun so far, in order (``conformance.run.budget``)."""
 
     def __post_init__(self) -> None:
         self.liveness = Liveness(self.client)
@@ -79,6 +84,20 @@ class PhaseContext:
     def concurrency(self) -> int:
         return self.client.concurrency
 
+    def begin(self, phase: str) -> None:
+        """``phase`` starts: a run cut short names it as the phase it was in."""
+        self.begun.append(phase)
+
+    def time_left(self) -> float:
+        """Seconds until the run's deadline (``math.inf`` without one): how long a phase
+        that waits for something other than an answer may still wait."""
+        return self.client.deadline.time_left()
+
+    def skips(self, planned: PlannedRequest, *, phase: str) -> bool:
+        """Whether a generated request is shaped like one left unanswered (then counted as
+        skipped, and not to be sent)."""
+        return self.silences.skip(planned, phase=phase)
+
     def send(self, planned: PlannedRequest, intent: Intent) -> Exchange:
         """Send ``planned`` and pair the answer with the request as sent.
 
@@ -87,9 +106,11 @@ class PhaseContext:
         ``CredentialRevoked`` when a configured credential has started being refused.
         """
         try:
-            response = self.client.send(planned)
+            response = self.client.send(planned, confirm=self.liveness.confirm)
         except NoAnswer as silence:
-            self.liveness.confirm()
+            if not silence.confirmed:
+                self.liveness.confirm()
+            self.silences.unanswered(planned)
             request = Request.from_content(
                 planned.method, silence.url, dict(planned.headers), planned.content
             )
@@ -97,6 +118,7 @@ class PhaseContext:
             self.recorder.count_unanswered(failure)
             raise Unanswered(failure, request) from None
         self.credentials.after(planned, response.status_code)
+        self.silences.answered(planned)
         request = Request.from_content(
             planned.method, str(response.request.url), dict(planned.headers), planned.content
         )
@@ -109,6 +131,7 @@ ProbeOutcome = tuple[Exchange, list[ConformanceFailure]] | Unanswered | None
 
 def run_probes(context: PhaseContext, probes: list[Probe]) -> None:
     """Send the probes, ``concurrency`` at a time; record their findings in probe order."""
+    context.begin("probes")
     context.progress.start("probes", len(probes))
     outcomes: list[ProbeOutcome] = [None] * len(probes)
 

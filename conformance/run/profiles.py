@@ -1,6 +1,11 @@
 """Run profiles: how much each phase does. ``smoke`` and ``default`` are sized for a time box
 against the reference API; ``nightly`` and ``release`` go deeper and can be resized from the
 target file (``[profiles.nightly]``) or with ``--max-examples``.
+
+Each profile also has a wall-clock budget (``max_run_seconds``, see ``conformance.run.budget``)
+that keeps a run against a stalling target inside the CI job that runs it: ``nightly`` within
+the nightly workflow's 60 minutes less its set-up (checkout, install, the drift check, the
+caches), ``release`` within the pre-release workflow's 90.
 """
 
 from __future__ import annotations
@@ -26,15 +31,19 @@ class Profile:
     """Schemathesis examples per mode (positive and negative); 0 skips the fuzzing phase."""
     max_write_requests: int
     """Default write budget; ``limits.max_write_requests`` in the target file overrides it."""
+    max_run_seconds: float
+    """Default time budget; ``limits.max_run_seconds`` or ``--max-run-seconds`` overrides it."""
 
 
 PROFILES: dict[str, Profile] = {
     profile.name: profile
     for profile in (
-        Profile("smoke", 15, 10, 2, 0, max_write_requests=200),
-        Profile("default", 150, 100, 10, 100, max_write_requests=1_500),
-        Profile("nightly", 1_000, 500, 50, 500, max_write_requests=10_000),
-        Profile("release", 3_000, 1_500, 150, 1_500, max_write_requests=30_000),
+        Profile("smoke", 15, 10, 2, 0, max_write_requests=200, max_run_seconds=120),
+        Profile("default", 150, 100, 10, 100, max_write_requests=1_500, max_run_seconds=600),
+        Profile("nightly", 1_000, 500, 50, 500, max_write_requests=10_000, max_run_seconds=2_700),
+        Profile(
+            "release", 3_000, 1_500, 150, 1_500, max_write_requests=30_000, max_run_seconds=4_500
+        ),
     )
 }
 

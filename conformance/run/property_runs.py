@@ -5,8 +5,9 @@ that still breaks the clause. With ``--hypothesis-db`` the failing examples of e
 replayed first (``conformance.run.property_database``), so a failure found last night is
 tried again tonight before anything new. An example whose request gets no answer is a C22
 finding, recorded when the property is over, and leaves the property unshrunk: each
-shrinking step would wait out a full timeout. The requests of one example (a leak sequence)
-go out one after the other, in order, from the run that drew it.
+shrinking step would wait out a full timeout. A generated request shaped like one left
+unanswered is not sent at all (``conformance.run.silences``). The requests of one example (a
+leak sequence) go out one after the other, in order, from the run that drew it.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ def run_property(
         return
     runs: list[_Run[T]] = []
     drawn = strategy.map(_Drawn)
+    context.begin(name)
     context.progress.start(name, max_examples)
     try:
         if context.database_dir is not None:
@@ -215,6 +217,9 @@ class _Run(Generic[T]):
         context, progress = self.context, self.context.progress
         steps: list[tuple[PlannedRequest, Intent]] = []
         for planned, intent in plan(example):
+            if context.skips(planned, phase=self.name):
+                # Shaped like a request left unanswered: it would wait out another timeout.
+                hypothesis.reject()
             steps.append((planned, intent))
             exchange = self._send(planned, intent)
             failures = context.recorder.evaluate(exchange)

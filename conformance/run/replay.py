@@ -6,8 +6,14 @@ checks as during the run. The replay stops at the first answer that shows the fi
 fingerprint again: it reproduced. A finding whose replays never show it again is flaky.
 
 - An example of several requests (a leak sequence) is sent whole, every time.
-- A request left unanswered on replay reproduces a C22 finding; the target is then asked
-  whether it still answers at all, as during the run.
+- A C22 finding (a request left unanswered) is replayed once, not ``REPLAYS`` times: each
+  replay that hangs again costs a full timeout, and one is enough to tell a request the
+  target never answers from one it answered late once. A request left unanswered on replay
+  reproduces it; the target is asked whether it still answers at all, as during the run.
+- Examples are replayed side by side, ``concurrency`` at a time, so the replays of several
+  hangs wait out their timeouts together. The requests of one example still go out in order.
+- The run's time budget covers the replays: once it is spent, the findings not yet replayed
+  say so.
 - A request still throttled (429) after the client's retries has no answer to judge: that
   replay does not count either way.
 - Once the write budget is used up, the findings not yet replayed keep their status; one
@@ -21,24 +27,28 @@ on a bare replay.
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 from conformance.checks import ConformanceFailure, Exchange, Request, Response
 from conformance.reports import Replay
 from conformance.run.client import (
     NoAnswer,
+    OutOfTime,
     PlannedRequest,
     StillThrottled,
     TargetUnreachable,
     WriteBudgetExceeded,
 )
+from conformance.run.concurrency import in_index_order
 from conformance.run.findings import LoggedFinding, ReplayPlan
 from conformance.run.liveness import unanswered_failure
 from conformance.run.phases import PhaseContext
 from conformance.triage import identify_failure
 
-__all__ = ["REPLAYS", "replay_findings"]
+__all__ = ["REPLAYS", "REPLAYS_OF_AN_UNANSWERED_REQUEST", "replay_findings"]
 
 REPLAYS = 3
+REPLAYS_OF_AN_UNANSWERED_REQUEST = 1
 
 
 class _Stop(Exception):
@@ -58,27 +68,42 @@ def replay_findings(context: PhaseContext) -> None:
     findings = list(context.recorder.findings)
     if not findings:
         return
+    context.begin("replay")
     progress = context.progress
     progress.start("replay", len(findings))
-    stopped = ""
-    for plan, group in _by_plan(findings):
-        if stopped:
+    groups = _by_plan(findings)
+    stopped: list[str] = []
+    """Why replaying stopped (the first reason only), shared by the threads."""
+    lock = threading.Lock()
+
+    def replay(index: int) -> None:
+        plan, group = groups[index]
+        with lock:
+            reason = stopped[0] if stopped else ""
+        if reason:
             replays = dict.fromkeys(
-                _fingerprints(group), Replay(0, False, f"not replayed: {stopped}")
+                _fingerprints(group), Replay(0, False, f"not replayed: {reason}")
             )
         elif plan is None:
             replays = dict.fromkeys(
                 _fingerprints(group), Replay(0, False, "not replayed: no request to send")
             )
         else:
-            replays, stopped = _replay(context, plan, group)
+            replays, reason = _replay(context, plan, group)
+            if reason:
+                with lock:
+                    stopped.append(reason)
         for logged in group:
             logged.replay = replays[logged.fingerprint]
             progress.advance(failures=int(logged.replay.reproduced))
-    flaky = sum(bool(logged.replay and logged.replay.flaky) for logged in findings)
-    progress.finish(f"{flaky} flaky")
+
+    try:
+        in_index_order(context.pool, replay, len(groups), threads=context.concurrency)
+    finally:
+        flaky = sum(bool(logged.replay and logged.replay.flaky) for logged in findings)
+        progress.finish(f"{flaky} flaky")
     if stopped:
-        context.recorder.notes.append(f"replay stopped: {stopped}")
+        context.recorder.notes.append(f"replay stopped: {stopped[0]}")
 
 
 def _fingerprints(group: list[LoggedFinding]) -> list[str]:
@@ -111,8 +136,10 @@ def _replay(
     reproduced_at: dict[str, int] = {}
     attempts = throttled = 0
     stopped = ""
-    # A throttled replay is not judged, and does not count: at most REPLAYS sends in all.
-    while pending and attempts + throttled < REPLAYS:
+    unanswered = all(logged.identity.clause == "C22" for logged in group)
+    most = REPLAYS_OF_AN_UNANSWERED_REQUEST if unanswered else REPLAYS
+    # A throttled replay is not judged, and does not count: at most ``most`` sends in all.
+    while pending and attempts + throttled < most:
         try:
             shown = _shown(context, plan, pending)
         except _Stop as stop:
@@ -130,7 +157,7 @@ def _replay(
         notes.append(f"{throttled} replay(s) still throttled (429), not judged")
     if stopped:
         notes.append(
-            f"only {attempts} of {REPLAYS} replays: {stopped}"
+            f"only {attempts} of {most} replays: {stopped}"
             if attempts
             else f"not replayed: {stopped}"
         )
@@ -151,17 +178,20 @@ def _shown(context: PhaseContext, plan: ReplayPlan, pending: set[str]) -> set[st
     for step, intent in plan.steps:
         planned = _relative(step, client.target.base_url)
         try:
-            response = client.send(planned)
+            response = client.send(planned, confirm=context.liveness.confirm)
         except StillThrottled:
             return None
         except NoAnswer as silence:
             try:
-                context.liveness.confirm()
+                if not silence.confirmed:
+                    context.liveness.confirm()
             except TargetUnreachable as gone:
                 raise _Stop(str(gone)) from None
             failure = unanswered_failure(planned, silence, client)
             return shown | _matching([failure], None, None, pending)
-        except WriteBudgetExceeded as exc:
+        except TargetUnreachable as gone:  # the liveness checks after a timeout: gone
+            raise _Stop(str(gone)) from None
+        except (WriteBudgetExceeded, OutOfTime) as exc:
             raise _Stop(str(exc)) from None
         request = Request.from_content(
             planned.method, str(response.request.url), dict(planned.headers), planned.content

@@ -16,9 +16,11 @@ from typing import TextIO
 
 from conformance.exit_codes import ExitCode
 from conformance.reports import Progress, RunReport, print_plan, write_reports
+from conformance.run.budget import cut_short, planned_phases, run_seconds
 from conformance.run.client import TargetClient, TargetUnreachable, WriteBudgetExceeded
 from conformance.run.credential_check import CredentialRevoked
 from conformance.run.credentials import Redactor
+from conformance.run.deadline import Deadline, OutOfTime
 from conformance.run.phases import PhaseAborted, PhaseContext, run_probes
 from conformance.run.preconditions import (
     EmbeddedTarget,
@@ -34,6 +36,7 @@ from conformance.run.properties import run_properties
 from conformance.run.recorder import Recorder
 from conformance.run.replay import replay_findings
 from conformance.run.reporting import complete_report, dry_run_plan
+from conformance.run.silences import report_skipped
 from conformance.run.target import ConfigError, Target
 from conformance.run.triage_files import (
     TriageInputs,
@@ -68,6 +71,8 @@ class RunOptions:
     """The JSON report of the previous run, to tell new findings from old and fixed ones."""
     concurrency: int | None = None
     """Requests in flight at once; ``None`` keeps the target's ``limits.concurrency``."""
+    max_run_seconds: float | None = None
+    """The run's time budget; ``None`` keeps ``limits.max_run_seconds``, else the profile's."""
 
 
 def execute(
@@ -126,6 +131,7 @@ def _run(
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
     probes, skipped_probes = plan_probes(target, seed=seed)
     budget = target.limits.max_write_requests or profile.max_write_requests
+    seconds = run_seconds(options.max_run_seconds, target.limits.max_run_seconds, profile)
     if options.dry_run:
         plan = dry_run_plan(
             target,
@@ -150,10 +156,12 @@ def _run(
     progress = Progress(out)
     progress.line(
         f"cf-conformance: target {target.name} ({target.base_url}), "
-        f"profile {profile.name}, seed {seed}, concurrency {target.limits.concurrency}"
+        f"profile {profile.name}, seed {seed}, concurrency {target.limits.concurrency}, "
+        f"time budget {seconds:g} s"
     )
     recorder = Recorder(context=context, redactor=redactor, seed=seed, only=options.only)
-    with TargetClient(target, max_write_requests=budget) as client:
+    deadline = Deadline(seconds)
+    with TargetClient(target, max_write_requests=budget, deadline=deadline) as client:
         phase = PhaseContext(
             client=client,
             recorder=recorder,
@@ -163,10 +171,14 @@ def _run(
         )
         try:
             completed = _run_phases(phase, profile, probes, report)
-            if report.aborted is None:
+            if report.aborted is None and not deadline.ran_out:
                 replay_findings(phase)
         finally:
             phase.close()
+    if deadline.ran_out:
+        report.cut_short = cut_short(deadline, planned_phases(profile), phase.begun)
+        progress.line(f"run cut short: {report.cut_short}")
+    report_skipped(report, phase.silences)
     skipped = [(clause, p.reason) for p in skipped_probes for clause in p.clauses]
     skipped.append(("C21", "the vendored spec has no read-back operation yet"))
     complete_report(report, recorder, client.stats, target.limits, [*phase.skipped, *skipped])
@@ -186,6 +198,8 @@ def _run(
         return ExitCode.USAGE  # the set-up's fault, not the target's
     if report.aborted:
         return ExitCode.UNREACHABLE
+    if report.cut_short:
+        return ExitCode.CUT_SHORT
     return ExitCode.OK if report.passed else ExitCode.FAILED
 
 
@@ -209,9 +223,13 @@ def _run_phases(
         report.aborted = redactor.text(str(exc))
     except CredentialRevoked as exc:
         _revoked(report, exc, redactor)
+    except OutOfTime:
+        pass  # the deadline knows it ran out: the report says what was left undone
     except PhaseAborted as exc:
         if isinstance(exc.cause, CredentialRevoked):
             _revoked(report, exc.cause, redactor)
+        elif isinstance(exc.cause, OutOfTime):
+            pass
         elif isinstance(exc.cause, WriteBudgetExceeded):
             report.notes.append(f"stopped early: {exc.cause}")
         elif isinstance(exc.cause, TargetUnreachable):
@@ -250,6 +268,8 @@ def _rerun_command(options: RunOptions, profile: Profile, seed: int, concurrency
     parts += ["--profile", profile.name, "--seed", str(seed), "--concurrency", str(concurrency)]
     if options.max_examples is not None:
         parts += ["--max-examples", str(options.max_examples)]
+    if options.max_run_seconds is not None:
+        parts += ["--max-run-seconds", f"{options.max_run_seconds:g}"]
     if options.only:
         parts += ["--only", ",".join(sorted(options.only, key=lambda c: int(c[1:])))]
     return " ".join(shlex.quote(part) for part in parts)

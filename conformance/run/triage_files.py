@@ -75,7 +75,7 @@ def write_baseline_file(
     path: Path, expires: date, inputs: TriageInputs, report: RunReport, out: TextIO
 ) -> None:
     """An entry for each finding of ``report``, after the ones ``--baseline`` had."""
-    if report.aborted:
+    if report.aborted or report.cut_short:
         print(f"baseline not written to {path}: the run did not complete", file=out)
         return
     kept = inputs.baseline or []

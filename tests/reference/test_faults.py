@@ -207,7 +207,7 @@ PROBES: dict[str, Probe] = {
 }
 
 
-NEVER_ANSWERED = {"hang-on-array-body"}
+NEVER_ANSWERED = {"hang-on-array-body", "hang-on-unassign"}
 """Faults whose misbehaviour is the absence of an answer (see ``test_hang_fault.py``)."""
 ANSWER_UNCHANGED = {name for name, fault in FAULTS.items() if fault.clause.startswith("C21")}
 """Faults in what the API does, seen only by reading back (see ``test_readback_faults.py``)."""

@@ -8,6 +8,7 @@ directly (the app waits on the client and sends nothing) and over a real socket.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import socket
 import threading
@@ -202,3 +203,53 @@ def test_a_held_request_blocks_neither_other_requests_nor_the_stop(
     # Released by the stop signal, not cancelled by uvicorn after its graceful timeout.
     assert not [r for r in caplog.records if "graceful shutdown" in r.getMessage()]
     assert [t for t in threading.enumerate() if t not in threads_before and t.is_alive()] == []
+
+
+# -- hang-on-unassign: a schema-valid request held ----------------------------------------------
+
+UNASSIGN = "hang-on-unassign"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(items("INC-1001", removeAssignee=True), id="valid-unassign"),
+        pytest.param(
+            {"items": [{"id": "INC-1001"}, {"id": "INC-1002", "removeAssignee": True}]},
+            id="one-item-of-two",
+        ),
+        pytest.param(items("INC-1001", removeAssignee=True, status="Bogus"), id="also-invalid"),
+    ],
+)
+def test_an_item_unassigning_is_held_without_an_answer(body: dict[str, Any]) -> None:
+    async def scenario() -> list[Message]:
+        exchange = Exchange(create_app(faults=[UNASSIGN]), json.dumps(body).encode())
+        task = exchange.start()
+        await asyncio.wait_for(exchange.waiting_on_client.wait(), SAFETY_TIMEOUT)
+        assert exchange.sent == [], "answered before the client gave up"
+        exchange.disconnect.set()
+        await asyncio.wait_for(task, SAFETY_TIMEOUT)
+        return exchange.sent
+
+    assert asyncio.run(scenario()) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        pytest.param(items("INC-1001", removeAssignee=False), 200, id="removeAssignee-false"),
+        pytest.param(items("INC-1001"), 200, id="without-removeAssignee"),
+        pytest.param(items("INC-1001", removeAssignee="true"), 400, id="the-string-true"),
+        pytest.param({"removeAssignee": True, "items": []}, 200, id="outside-the-items"),
+        pytest.param({"items": 5}, 400, id="items-not-a-list"),
+        pytest.param({"items": {"removeAssignee": True}}, 400, id="items-an-object"),
+        pytest.param({"items": [True, "removeAssignee"]}, 400, id="items-not-objects"),
+    ],
+)
+def test_every_request_that_does_not_unassign_is_answered(
+    body: dict[str, Any], status: int
+) -> None:
+    app = create_app(faults=[UNASSIGN])
+    with in_process_client(app) as client:
+        headers = auth_of(reference_state(app).credentials.writer)
+        assert post_bulk(client, body, headers=headers).status_code == status

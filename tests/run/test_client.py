@@ -9,6 +9,8 @@ from support.fake_time import FakeTime
 from support.threads import start_together
 
 from conformance.run.client import (
+    NoAnswer,
+    OutOfTime,
     PlannedRequest,
     StillThrottled,
     TargetClient,
@@ -17,6 +19,7 @@ from conformance.run.client import (
     retry_after_seconds,
 )
 from conformance.run.credentials import Credential
+from conformance.run.deadline import Deadline
 from conformance.run.target import Limits, Target
 from conformance.sandbox import Incident, Sandbox, UnsafeWriteError
 
@@ -29,6 +32,7 @@ def _client(
     *,
     max_write_requests: int | None = None,
     sleep: Callable[[float], None] | None = None,
+    deadline: Deadline | None = None,
     **limits: float,
 ) -> TargetClient:
     target = Target(
@@ -44,6 +48,7 @@ def _client(
         transport=httpx.MockTransport(handler),
         sleep=sleep or fake.sleep,
         clock=fake.clock,
+        deadline=deadline,
     )
 
 
@@ -91,6 +96,121 @@ def test_network_errors_are_retried_with_backoff_then_unreachable() -> None:
         client.send(_post([]))
     assert fake.slept == [0.5, 1.0]
     assert client.stats.retried_network == 2
+
+
+def _raising(error: type[httpx.TransportError]) -> Callable[[httpx.Request], httpx.Response]:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise error("no answer", request=request)
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    "error", [httpx.ReadTimeout, httpx.WriteTimeout], ids=["read-timeout", "write-timeout"]
+)
+def test_a_request_left_unanswered_while_the_target_answers_is_not_retried(
+    error: type[httpx.TransportError],
+) -> None:
+    fake, confirmed = FakeTime(), []
+    client = _client(_raising(error), fake, retries=2)
+    with pytest.raises(NoAnswer) as excinfo:
+        client.send(_post([]), confirm=lambda: confirmed.append(True))
+    assert (excinfo.value.attempts, excinfo.value.confirmed) == (1, True)
+    assert confirmed == [True]
+    assert (client.stats.requests, client.stats.retried_network, fake.slept) == (1, 0, [])
+
+
+@pytest.mark.parametrize(
+    "error",
+    [httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError, httpx.RemoteProtocolError],
+    ids=["refused", "connect-timeout", "reset", "closed-without-answer"],
+)
+def test_a_target_that_may_be_down_is_retried_without_asking(
+    error: type[httpx.TransportError],
+) -> None:
+    fake, confirmed = FakeTime(), []
+    client = _client(_raising(error), fake, retries=2)
+    with pytest.raises(NoAnswer) as excinfo:
+        client.send(_post([]), confirm=lambda: confirmed.append(True))
+    assert (excinfo.value.attempts, excinfo.value.confirmed) == (3, False)
+    assert (confirmed, client.stats.retried_network) == ([], 2)
+
+
+def test_a_timeout_is_retried_when_the_target_is_not_asked() -> None:
+    """The liveness check itself: its timeouts mean a target that may be down."""
+    client = _client(_raising(httpx.ReadTimeout), FakeTime(), retries=2)
+    with pytest.raises(NoAnswer) as excinfo:
+        client.send(_post([]))
+    assert (excinfo.value.attempts, excinfo.value.confirmed) == (3, False)
+
+
+def test_a_target_found_gone_after_a_timeout_ends_the_send() -> None:
+    def gone() -> None:
+        raise TargetUnreachable("gone")
+
+    client = _client(_raising(httpx.ReadTimeout), FakeTime(), retries=2)
+    with pytest.raises(TargetUnreachable, match="gone") as excinfo:
+        client.send(_post([]), confirm=gone)
+    assert not isinstance(excinfo.value, NoAnswer)
+    assert client.stats.requests == 1
+
+
+# -- the run's deadline ------------------------------------------------------------------------
+
+
+def test_nothing_is_sent_past_the_deadline() -> None:
+    fake, sent = FakeTime(), []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200)
+
+    deadline = Deadline(5.0, clock=fake.clock)
+    client = _client(handler, fake, deadline=deadline)
+    client.send(_post([]))
+    fake.sleep(5.0)
+    with pytest.raises(OutOfTime, match="time budget of 5 s is spent"):
+        client.send(_post([]))
+    assert (len(sent), client.stats.writes, deadline.ran_out) == (1, 1, True)
+
+
+def test_a_request_waits_no_longer_than_the_time_left() -> None:
+    fake, timeouts = FakeTime(), []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        timeouts.append(request.extensions["timeout"]["read"])
+        return httpx.Response(200)
+
+    client = _client(handler, fake, deadline=Deadline(12.0, clock=fake.clock), timeout_seconds=5)
+    client.send(_post([]))
+    fake.sleep(9.0)
+    client.send(_post([]))
+    assert timeouts == [5.0, 3.0]
+
+
+def test_a_request_cut_by_the_deadline_is_out_of_time_not_unanswered() -> None:
+    fake, confirmed = FakeTime(), []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        fake.sleep(request.extensions["timeout"]["read"])
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    client = _client(handler, fake, deadline=Deadline(2.0, clock=fake.clock), timeout_seconds=5)
+    with pytest.raises(OutOfTime):
+        client.send(_post([]), confirm=lambda: confirmed.append(True))
+    assert confirmed == []
+
+
+def test_a_retry_after_beyond_the_deadline_is_not_waited_for() -> None:
+    fake = FakeTime()
+    client = _client(
+        lambda request: httpx.Response(429, headers={"Retry-After": "30"}),
+        fake,
+        deadline=Deadline(10.0, clock=fake.clock),
+    )
+    with pytest.raises(OutOfTime):
+        client.send(_post([]))
+    assert fake.slept == []
 
 
 def test_a_5xx_is_never_retried() -> None:

@@ -145,11 +145,11 @@ class _Sent:
             self._phase = phase
             start(progress, phase, total)
 
-        def record(client: TargetClient, planned: PlannedRequest) -> Any:
+        def record(client: TargetClient, planned: PlannedRequest, **options: Any) -> Any:
             with self._lock:
                 phase = self.bodies.setdefault(self._phase, Counter())
                 phase[planned.content or b""] += 1
-            return send(client, planned)
+            return send(client, planned, **options)
 
         monkeypatch.setattr(Progress, "start", start_phase)
         monkeypatch.setattr(TargetClient, "send", record)

@@ -73,7 +73,11 @@ def test_too_many_429s_fail_the_run(tmp_path: Path) -> None:
     assert "Too many requests were throttled" in out
 
 
-def test_a_slow_response_beyond_the_timeout_is_retried(tmp_path: Path) -> None:
+def test_a_slow_response_beyond_the_timeout_is_a_c22_finding_not_retried(
+    tmp_path: Path,
+) -> None:
+    """The target answered the liveness check meanwhile: the request is not retried. Replayed
+    once, it is answered: the finding is flaky."""
     with (
         ReferenceServer() as server,
         # Timeout and delay far enough apart that only the planned request can time out,
@@ -81,8 +85,37 @@ def test_a_slow_response_beyond_the_timeout_is_retried(tmp_path: Path) -> None:
         FaultyProxy(server.base_url, plan={3: "slow"}, slow_seconds=3.0) as proxy,
     ):
         code, report, out = _run(tmp_path, server, proxy, "timeout_seconds = 1.5")
+    assert code == 1, out
+    assert report["stats"]["retried_network"] == 0
+    [finding] = report["findings"]
+    assert (finding["clause"], finding["replay"]) == (
+        "C22",
+        {"attempts": 1, "reproduced": False, "note": ""},
+    )
+
+
+def _unassigns(body: bytes) -> bool:
+    return b'"removeAssignee": true' in body
+
+
+def test_an_answer_late_but_in_time_is_no_finding_and_holds_up_no_other_request(
+    tmp_path: Path,
+) -> None:
+    with (
+        ReferenceServer() as server,
+        FaultyProxy(server.base_url, slow_when=_unassigns, slow_seconds=1.0) as proxy,
+    ):
+        # Enough examples for several Hypothesis runs side by side (``share_out``).
+        limits = "timeout_seconds = 5\nretries = 0"
+        code, report, out = _run(tmp_path, server, proxy, limits, max_examples=50)
+        slow, answered = list(proxy.slow), list(proxy.answered_at)
     assert code == 0, out
-    assert report["stats"]["retried_network"] == 1
+    assert slow, "no request was slowed down"
+    assert report["findings"] == []
+    assert report["stats"]["skipped_requests"] == 0
+    # Four in flight: while a request waits for its late answer, the others keep going.
+    overlapping = [(start, end) for start, end in slow if any(start < at < end for at in answered)]
+    assert overlapping, "every late answer held up the whole run"
 
 
 def test_a_dropped_connection_is_retried(tmp_path: Path) -> None:
@@ -110,6 +143,8 @@ def _is_json_array(body: bytes) -> bool:
 # A timeout short enough to keep the run quick, long enough for a loaded machine to answer
 # every other request in time; no retries, so each unanswered request costs one timeout.
 SHORT_TIMEOUT = "timeout_seconds = 1.5\nretries = 0"
+# Retries do not change that: they are for a target that is down, not one that hangs.
+SHORT_TIMEOUT_WITH_RETRIES = "timeout_seconds = 1.5\nretries = 2"
 
 
 @pytest.mark.slow
@@ -122,11 +157,12 @@ def test_a_request_shape_never_answered_is_a_c22_finding_and_the_run_goes_on(
     ):
         # The default profile: properties and fuzzing, too, run on past unanswered requests.
         code, report, out = _run(
-            tmp_path, server, proxy, SHORT_TIMEOUT, profile="default", max_examples=20
+            tmp_path, server, proxy, SHORT_TIMEOUT_WITH_RETRIES, profile="default", max_examples=20
         )
         held = list(proxy.held)
     assert code == 1, out
     assert report["aborted"] is None
+    assert report["stats"]["retried_network"] == 0
     assert held, "no request was held"
     clauses = {clause["clause"]: clause for clause in report["clauses"]}
     c22 = [failure for failure in report["findings"] if failure["clause"] == "C22"]

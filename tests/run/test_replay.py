@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import httpx
@@ -13,6 +14,7 @@ from conformance.openapi import BULK_UPDATE_PATH
 from conformance.reports import Progress, Replay
 from conformance.run.client import PlannedRequest, TargetClient
 from conformance.run.credentials import Credential, Redactor
+from conformance.run.deadline import Deadline
 from conformance.run.findings import ReplayPlan
 from conformance.run.phases import PhaseContext, run_probes
 from conformance.run.probes import Probe
@@ -31,7 +33,8 @@ def _context(
         name="t",
         base_url="http://127.0.0.1:1",
         writer=Credential("basic", "id", "replay-secret"),
-        limits=Limits(timeout_seconds=1.0, retries=0),
+        # One at a time: which replay spends the last write of a budget is then fixed.
+        limits=Limits(timeout_seconds=1.0, retries=0, concurrency=1),
     )
     fake = FakeTime()
     client = TargetClient(
@@ -194,6 +197,71 @@ def test_an_unanswered_request_reproduces_on_replay_when_it_goes_unanswered_agai
         [logged] = context.recorder.findings
         assert logged.identity.at == f"POST {BULK_UPDATE_PATH}"
         assert _replays(context) == [Replay(1, True)]
+
+
+def test_an_unanswered_request_is_replayed_once_only() -> None:
+    """Answered on its one replay: flaky, and not sent a second or third time."""
+    server = Server(0, 401, 200)
+    context = _context(server, only=frozenset({"C22"}))
+    with context.client:
+        run_probes(context, [_probe("hang", b"[1]")])
+        assert _replays(context) == [Replay(1, False)]
+    assert server.seen == [b"[1]", b"", b"[1]"]
+
+
+def test_the_replays_of_several_hangs_go_out_side_by_side() -> None:
+    """Four hangs, each held until all four replays are in flight at once."""
+    arrived = threading.Barrier(4, timeout=10)
+    replaying = threading.Event()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if not request.content:
+            return httpx.Response(401)  # the liveness check
+        if replaying.is_set():
+            arrived.wait()  # breaks (and fails the test) unless the four are in flight together
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    target = Target(
+        name="t",
+        base_url="http://127.0.0.1:1",
+        writer=Credential("basic", "id", "replay-secret"),
+        limits=Limits(timeout_seconds=1.0, retries=0, concurrency=4),
+    )
+    fake = FakeTime()
+    client = TargetClient(
+        target, transport=httpx.MockTransport(handler), sleep=fake.sleep, clock=fake.clock
+    )
+    recorder = Recorder(
+        context=CheckContext(),
+        redactor=Redactor.for_credentials(()),
+        seed=1,
+        only=frozenset({"C22"}),
+    )
+    context = PhaseContext(client=client, recorder=recorder, progress=Progress(quiet=True), seed=1)
+    with client:
+        run_probes(context, [_probe(f"hang {n}", f"[{n}]".encode()) for n in range(4)])
+        replaying.set()
+        try:
+            assert _replays(context) == [Replay(1, True)] * 4
+        finally:
+            context.close()
+
+
+def test_a_spent_time_budget_stops_the_replays_with_a_note() -> None:
+    server = Server(500)
+    context = _context(server)
+    with context.client:
+        run_probes(context, [_probe("one", b"[1]")])
+        fake = FakeTime()
+        context.client.deadline = Deadline(1.0, clock=fake.clock)
+        fake.sleep(1.0)
+        spent = (
+            "the run's time budget of 1 s is spent "
+            "(raise limits.max_run_seconds or --max-run-seconds to allow more)"
+        )
+        assert _replays(context) == [Replay(0, False, f"not replayed: {spent}")]
+    assert context.recorder.notes == [f"replay stopped: {spent}"]
+    assert context.client.deadline.ran_out
 
 
 def test_a_spent_write_budget_stops_the_replays_with_a_note() -> None:

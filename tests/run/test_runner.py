@@ -333,3 +333,67 @@ def test_a_concurrency_out_of_range_is_refused_before_anything_is_sent(
     options = RunOptions(target=target, concurrency=concurrency)
     assert execute(options, out=out, environ={"T_ID": "id", "T_SECRET": "secret"}) == 2
     assert f"--concurrency must be between 1 and 32, got {concurrency}" in capsys.readouterr().err
+
+
+# -- the run's time budget --------------------------------------------------------------------
+
+
+def test_a_run_whose_budget_runs_out_mid_phase_writes_every_report_and_exits_4(
+    tmp_path: Path,
+) -> None:
+    """The array probe is held longer than the budget: the run is cut during the probes.
+
+    The budget leaves the other probes ample time on a loaded machine (loading schemathesis
+    alongside takes seconds); the held probe would wait out its 60 s timeout."""
+    reports = {name: tmp_path / name for name in ("r.json", "r.md", "r.xml")}
+    options = RunOptions(
+        profile="default",
+        seed=5,
+        max_run_seconds=20,
+        report_json=reports["r.json"],
+        report_md=reports["r.md"],
+        junit_xml=reports["r.xml"],
+    )
+    out = Capture()
+    embedded = embedded_reference(("hang-on-array-body",), timeout_seconds=60.0, retries=0)
+    assert execute(options, out=out, embedded=embedded) == 4, out.text
+    report = json.loads(reports["r.json"].read_text())
+    assert report["cut_short"] == (
+        "the time budget of 20 s ran out: cut short during probes; not run: valid bulk updates, "
+        "invalid bulk updates, no id leaks across requests, fuzz (positive), fuzz (negative), "
+        "replay"
+    )
+    assert (report["passed"], report["aborted"]) == (False, None)
+    # The probe cut by the deadline was not left unanswered by the target: no C22 finding.
+    assert report["findings"] == []
+    assert any(clause["status"] == "passed" for clause in report["clauses"])
+    assert "CUT SHORT (partial): the time budget of 20 s ran out" in out.text
+    assert "**CUT SHORT (partial)**: the time budget of 20 s ran out" in reports["r.md"].read_text()
+    suite = ET.parse(reports["r.xml"]).getroot().find("testsuite")
+    assert suite is not None
+    [error] = [case.find("error") for case in suite if case.get("name") == "run completed"]
+    assert error is not None
+    assert error.get("message", "").startswith("the time budget of 20 s ran out")
+
+
+@pytest.mark.parametrize("seconds", ["0", "0.5", "-3", "soon"])
+def test_a_run_budget_out_of_range_is_refused_before_anything_is_sent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], seconds: str
+) -> None:
+    target = _target_file(tmp_path, "http://127.0.0.1:9")
+    with pytest.raises(SystemExit) as refused:
+        main(["run", "--target", str(target), "--max-run-seconds", seconds])
+    assert refused.value.code == 2
+    assert "--max-run-seconds" in capsys.readouterr().err
+
+
+def test_a_run_budget_out_of_range_in_the_options_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = _target_file(tmp_path, "http://127.0.0.1:9")
+    options = RunOptions(target=target, max_run_seconds=0.5)
+    assert execute(options, out=Capture(), environ={"T_ID": "id", "T_SECRET": "secret"}) == 2
+    assert capsys.readouterr().err == (
+        "cf-conformance run: --max-run-seconds must be a number of seconds >= 1, got 0.5 "
+        "(e.g. --max-run-seconds 600)\n"
+    )

@@ -46,6 +46,7 @@ foreign = [ { id = "INC-2", workspace = "w3" } ]
 [limits]
 requests_per_second = 5
 max_items = 50
+max_run_seconds = 900
 [checks]
 relax = ["c17"]
 problem_codes = { RATE_LIMITED = 429 }
@@ -60,6 +61,7 @@ flaky = "warn"
     assert target.sandbox.foreign == (Incident("INC-2", "w3"),)
     assert target.limits.requests_per_second == 5.0
     assert target.limits.max_items == 50
+    assert target.limits.max_run_seconds == 900.0
     assert target.relax == frozenset({"C17"})
     assert target.problem_codes == {"RATE_LIMITED": 429}
     assert target.production_hosts == ("*.prod.example.com",)
@@ -126,6 +128,11 @@ flaky = "warn"
             MINIMAL + "[limits]\nmax_429_share = 2\n",
             "limits.max_429_share: must be between 0.0 and 1.0, got 2",
             id="limit-out-of-range",
+        ),
+        pytest.param(
+            MINIMAL + "[limits]\nmax_run_seconds = 0\n",
+            "limits.max_run_seconds: must be >= 1.0, got 0 (use a number >= 1.0)",
+            id="run-budget-below-one-second",
         ),
         pytest.param(
             MINIMAL + "[checks]\nproblem_codes = { X = 200 }\n",

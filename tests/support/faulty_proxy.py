@@ -9,6 +9,10 @@ Two faults leave requests unanswered while the connection stays open, as a serve
 hangs: every request whose body ``hang_when`` holds true (a server that never answers one
 request shape), and every request after ``hang_after`` (a server that stops answering
 altogether). Such requests are kept in ``held``, and released when the proxy stops.
+
+``slow_when`` answers every request whose body it holds true ``slow_seconds`` late, as a
+server slow on one request shape; ``slow`` keeps when each such request waited, and
+``answered_at`` when each other request was answered (``time.monotonic``).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ class FaultyProxy:
         die_after: int | None = None,
         hang_when: Callable[[bytes], bool] | None = None,
         hang_after: int | None = None,
+        slow_when: Callable[[bytes], bool] | None = None,
     ) -> None:
         self.upstream = upstream
         self.plan = plan or {}
@@ -45,6 +50,11 @@ class FaultyProxy:
         self.die_after = die_after
         self.hang_when = hang_when
         self.hang_after = hang_after
+        self.slow_when = slow_when
+        self.slow: list[tuple[float, float]] = []
+        """(start, end) of each wait of a request ``slow_when`` slowed down."""
+        self.answered_at: list[float] = []
+        """When each request not slowed down was answered."""
         self.held: list[tuple[int, bytes]] = []
         """(request number, body) of each request left unanswered."""
         self.forwarded: list[tuple[int, bytes]] = []
@@ -112,6 +122,12 @@ class FaultyProxy:
             return
         if fault == "slow":
             time.sleep(self.slow_seconds)
+        slowed = self.slow_when is not None and self.slow_when(body)
+        if slowed:
+            started = time.monotonic()
+            time.sleep(self.slow_seconds)
+            with self._lock:
+                self.slow.append((started, time.monotonic()))
         headers = {k: v for k, v in handler.headers.items() if k.lower() not in HOP_BY_HOP}
         with self._lock:
             self.forwarded.append((number, body))
@@ -122,6 +138,9 @@ class FaultyProxy:
         # The client may have given up waiting (the "slow" fault): then nothing is answered.
         with contextlib.suppress(OSError):
             self._answer(handler, upstream.status_code, kept, upstream.content)
+        if not slowed:
+            with self._lock:
+                self.answered_at.append(time.monotonic())
 
     def _holds(self, number: int, body: bytes) -> bool:
         if self.hang_after is not None and number > self.hang_after:

@@ -298,6 +298,7 @@ RUN_FLAGS = [
         pytest.param(1, "::error title=Non-conformance::", id="non-conformance"),
         pytest.param(2, "::error title=Conformance configuration error::", id="config"),
         pytest.param(3, "::error title=Staging unreachable::", id="unreachable"),
+        pytest.param(4, "::error title=Run cut short::", id="cut-short"),
     ],
 )
 @pytest.mark.parametrize("previous", [True, False], ids=["with-last-night", "first-night"])
