@@ -165,6 +165,19 @@ class Recorder:
             failure, request, None, phase, kind=phase, plan=ReplayPlan.resend(request, Intent())
         )
 
+    def selects(self, clause: str) -> bool:
+        """Is ``clause`` judged in this run? A sub-clause is when its whole clause is named."""
+        if self.only is None or clause in self.only:
+            return True
+        parent = CLAUSES[clause].parent if clause in CLAUSES else None
+        return parent is not None and parent in self.only
+
+    @_locked
+    def tally(self, clause: str, judged: int = 1) -> None:
+        """Count ``judged`` verdicts of a clause a phase judges itself (read-back, C21)."""
+        if self.selects(clause):
+            self.checked[clause] += judged
+
     @_locked
     def note(self, text: str) -> None:
         self.notes.append(text)
@@ -181,6 +194,9 @@ class Recorder:
         plan: ReplayPlan,
     ) -> None:
         self.failed[failure.clause] += 1
+        parent = CLAUSES[failure.clause].parent if failure.clause in CLAUSES else None
+        if parent is not None:
+            self.failed[parent] += 1  # the whole clause's row fails with any of its parts
         self.findings.add(
             identify_failure(failure, kind),
             size=request_size(request),
@@ -192,7 +208,7 @@ class Recorder:
         reasons = dict(skipped)
         results = []
         for clause_id, clause in CLAUSES.items():
-            if self.only is not None and clause_id not in self.only:
+            if not self.selects(clause_id):
                 results.append(
                     ClauseResult(clause_id, clause.title, "skipped", reason="not in --only")
                 )

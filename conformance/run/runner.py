@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from conformance.clauses import CLAUSES
 from conformance.concurrency import MAX_CONCURRENCY
 from conformance.exit_codes import ExitCode
 from conformance.reports import BaselineEntry, Progress, RunReport, print_plan, write_reports
@@ -322,5 +323,5 @@ def _rerun_command(options: RunOptions, profile: Profile, seed: int, concurrency
     if options.max_examples is not None:
         parts += ["--max-examples", str(options.max_examples)]
     if options.only:
-        parts += ["--only", ",".join(sorted(options.only, key=lambda c: int(c[1:])))]
+        parts += ["--only", ",".join(sorted(options.only, key=list(CLAUSES).index))]
     return " ".join(shlex.quote(part) for part in parts)

@@ -16,15 +16,28 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from conformance.clauses import canonical_clause_id
 from conformance.concurrency import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from conformance.reports import FlakyPolicy
+from conformance.run.config_error import ConfigError
 from conformance.run.credentials import Credential
-from conformance.sandbox import Incident, Sandbox
+from conformance.run.readback_config import FIELDS, ReadbackConfig, parse_readback
+from conformance.sandbox import Incident, Sandbox, User
 
 __all__ = ["ConfigError", "Limits", "Target", "load_target", "parse_target"]
 
 ALLOWED_KEYS: dict[str, set[str]] = {
-    "": {"name", "base_url", "production_hosts", "auth", "sandbox", "limits", "checks", "profiles"},
+    "": {
+        "name",
+        "base_url",
+        "production_hosts",
+        "auth",
+        "sandbox",
+        "limits",
+        "checks",
+        "profiles",
+        "readback",
+    },
     "profiles": {"smoke", "default", "nightly", "release"},
     "profiles.*": {
         "property_examples",
@@ -33,10 +46,15 @@ ALLOWED_KEYS: dict[str, set[str]] = {
         "fuzz_examples",
         "max_write_requests",
     },
-    "auth": {"writer", "no_scope"},
+    "auth": {"writer", "no_scope", "observer"},
     "auth.*": {"scheme", "client_id_env", "client_secret_env", "token_env"},
-    "sandbox": {"writable", "foreign"},
-    "sandbox.*[]": {"id", "workspace"},
+    "sandbox": {"writable", "foreign", "users"},
+    "sandbox.writable[]": {"id", "workspace", "source"},
+    "sandbox.foreign[]": {"id", "workspace", "source"},
+    "sandbox.users[]": {"id", "email", "displayName"},
+    "readback": {"path", "incident", "credential", "observer", "deadline_seconds", "fields", "comments"},
+    "readback.fields": set(FIELDS),
+    "readback.comments": {"path", "messages"},
     "limits": {
         "requests_per_second",
         "max_items",
@@ -48,15 +66,6 @@ ALLOWED_KEYS: dict[str, set[str]] = {
     },
     "checks": {"relax", "problem_codes", "flaky"},
 }
-
-
-class ConfigError(ValueError):
-    """A broken target file or environment; the message names the key and the fix."""
-
-    def __init__(self, source: str, key: str, problem: str, fix: str) -> None:
-        self.source, self.key, self.problem, self.fix = source, key, problem, fix
-        where = f"{source}: {key}" if key else source
-        super().__init__(f"{where}: {problem} ({fix})")
 
 
 @dataclass(frozen=True)
@@ -85,10 +94,25 @@ class Target:
     profile_sizes: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     flaky: FlakyPolicy = "fail"
     """What a finding that did not reproduce on replay does to the run: fail it, or warn."""
+    observer: Credential | None = None
+    """A read-only credential that sees every sandbox incident (``[auth.observer]``)."""
+    readback: ReadbackConfig | None = None
+    """How to read incidents back (C21); ``None``: C21 is skipped."""
 
     @property
     def credentials(self) -> tuple[Credential, ...]:
-        return (self.writer,) if self.no_scope is None else (self.writer, self.no_scope)
+        named = (self.writer, self.no_scope, self.observer)
+        return tuple(credential for credential in named if credential is not None)
+
+    def credential(self, name: str) -> Credential | None:
+        """The credential of the ``[auth.<name>]`` table, if the file has it."""
+        by_name = {"writer": self.writer, "no_scope": self.no_scope, "observer": self.observer}
+        return by_name.get(name)
+
+    @property
+    def read_paths(self) -> tuple[str, ...]:
+        """The path templates a GET may go to (the read rule); none without ``[readback]``."""
+        return () if self.readback is None else self.readback.paths
 
     def with_concurrency(self, concurrency: int) -> Target:
         """This target with ``limits.concurrency`` replaced (``--concurrency``)."""
@@ -114,12 +138,17 @@ def parse_target(raw: Mapping[str, Any], *, source: str, environ: Mapping[str, s
     auth = _table(raw, "auth", source, required=True)
     writer = _credential(auth, "writer", source, environ, required=True)
     assert writer is not None  # required=True guarantees it
+    sandbox = _sandbox(_table(raw, "sandbox", source), source)
     return Target(
         name=_string(raw.get("name", Path(source).stem), "name", source),
         base_url=base_url,
         writer=writer,
         no_scope=_credential(auth, "no_scope", source, environ, required=False),
-        sandbox=_sandbox(_table(raw, "sandbox", source), source),
+        sandbox=sandbox,
+        observer=_credential(auth, "observer", source, environ, required=False),
+        readback=parse_readback(
+            raw.get("readback"), source=source, sandbox=sandbox, auth=set(auth)
+        ),
         limits=_limits(_table(raw, "limits", source), source),
         production_hosts=tuple(
             _string(host, f"production_hosts[{i}]", source).lower()
@@ -128,7 +157,7 @@ def parse_target(raw: Mapping[str, Any], *, source: str, environ: Mapping[str, s
             )
         ),
         relax=frozenset(
-            _string(c, f"checks.relax[{i}]", source).upper()
+            canonical_clause_id(_string(c, f"checks.relax[{i}]", source))
             for i, c in enumerate(
                 _list(_table(raw, "checks", source).get("relax", []), "checks.relax", source)
             )
@@ -152,9 +181,7 @@ def _reject_unknown_keys(node: Mapping[str, Any], scope: str, source: str, where
                 f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(allowed))}"
             )
             raise ConfigError(source, path, "unknown key", f"remove it; {hint}")
-        child = (
-            f"{scope}.*" if scope in ("auth", "sandbox") else (f"{scope}.{key}" if scope else key)
-        )
+        child = f"{scope}.*" if scope == "auth" else (f"{scope}.{key}" if scope else key)
         if isinstance(value, Mapping) and child in ALLOWED_KEYS:
             _reject_unknown_keys(value, child, source, path)
         elif isinstance(value, list) and f"{child}[]" in ALLOWED_KEYS:
@@ -260,11 +287,14 @@ def _sandbox(table: Mapping[str, Any], source: str) -> Sandbox:
                 Incident(
                     id=_string(entry.get("id"), f"{key}.id", source),
                     workspace=_string(entry.get("workspace"), f"{key}.workspace", source),
+                    source=_optional_string(entry.get("source"), f"{key}.source", source),
                 )
             )
         return tuple(result)
 
-    sandbox = Sandbox(writable=incidents("writable"), foreign=incidents("foreign"))
+    sandbox = Sandbox(
+        writable=incidents("writable"), foreign=incidents("foreign"), users=_users(table, source)
+    )
     overlap = {i.id for i in sandbox.writable} & {i.id for i in sandbox.foreign}
     if overlap:
         raise ConfigError(
@@ -274,6 +304,31 @@ def _sandbox(table: Mapping[str, Any], source: str) -> Sandbox:
             "list each id once",
         )
     return sandbox
+
+
+def _optional_string(value: Any, key: str, source: str) -> str | None:
+    return None if value is None else _string(value, key, source)
+
+
+def _users(table: Mapping[str, Any], source: str) -> tuple[User, ...]:
+    users = []
+    for index, entry in enumerate(_list(table.get("users", []), "sandbox.users", source)):
+        key = f"sandbox.users[{index}]"
+        if not isinstance(entry, Mapping):
+            raise ConfigError(source, key, "must be a table", '{ id = "...", email = "..." }')
+        users.append(
+            User(
+                id=_string(entry.get("id"), f"{key}.id", source),
+                email=_optional_string(entry.get("email"), f"{key}.email", source),
+                display_name=_optional_string(
+                    entry.get("displayName"), f"{key}.displayName", source
+                ),
+            )
+        )
+    ids = [user.id for user in users]
+    if len(set(ids)) != len(ids):
+        raise ConfigError(source, "sandbox.users", "a user id is listed twice", "list each once")
+    return tuple(users)
 
 
 def _number(

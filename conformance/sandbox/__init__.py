@@ -14,18 +14,32 @@ from conformance.sandbox.reserved import (
     reserved_id_with,
     suffix_problem,
 )
+from conformance.sandbox.read_rule import (
+    PLACEHOLDERS,
+    UnsafeReadError,
+    check_read_rule,
+    placeholders,
+    read_path,
+)
+from conformance.sandbox.users import User
 from conformance.sandbox.write_rule import UnsafeWriteError, check_write_rule, unsafe_ids
 
 __all__ = [
     "FORBIDDEN_SUFFIX_PARTS",
+    "PLACEHOLDERS",
     "RESERVED_PREFIX",
     "Incident",
     "Outcome",
     "Sandbox",
+    "UnsafeReadError",
     "UnsafeWriteError",
+    "User",
+    "check_read_rule",
     "check_write_rule",
     "expected_outcomes",
     "is_reserved_id",
+    "placeholders",
+    "read_path",
     "reserved_id",
     "reserved_id_with",
     "suffix_problem",
