@@ -123,10 +123,15 @@ class Recorder:
         phase: str,
         kind: str | None = None,
         replay: ReplayPlan | None = None,
+        replayable: bool = True,
     ) -> None:
         """Record ``failure``; ``kind`` (default: ``phase``) names the kind of request for its
-        fingerprint, and ``replay`` how to send its example again (default: the request)."""
-        plan = replay or ReplayPlan.resend(exchange.request, exchange.intent)
+        fingerprint, and ``replay`` how to send its example again (default: the request).
+        ``replayable`` false: no resend can show it again (a read-back verdict is judged over
+        time, not on one answer)."""
+        plan = (
+            (replay or ReplayPlan.resend(exchange.request, exchange.intent)) if replayable else None
+        )
         self._add(
             failure, exchange.request, exchange.response, phase, kind=kind or phase, plan=plan
         )
@@ -191,7 +196,7 @@ class Recorder:
         phase: str,
         *,
         kind: str,
-        plan: ReplayPlan,
+        plan: ReplayPlan | None,
     ) -> None:
         self.failed[failure.clause] += 1
         parent = CLAUSES[failure.clause].parent if failure.clause in CLAUSES else None
