@@ -28,9 +28,7 @@ _CLAUSE_RANGE = f"{next(iter(CLAUSES))}..{next(reversed(CLAUSES))}"
 
 
 def _clause_list(value: str) -> frozenset[str]:
-    clauses = frozenset(
-        canonical_clause_id(part) for part in value.split(",") if part.strip()
-    )
+    clauses = frozenset(canonical_clause_id(part) for part in value.split(",") if part.strip())
     unknown = sorted(clauses - set(CLAUSES))
     if unknown or not clauses:
         raise argparse.ArgumentTypeError(

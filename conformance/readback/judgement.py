@@ -55,7 +55,7 @@ def failures_of(
 def _field_failure(
     name: str, demand: Demand, value: Value, evidence: Evidence
 ) -> ConformanceFailure:
-    clause = "C21e" if value in demand.superseded else demand.clause
+    clause = "C21e" if demand.replaced_by_older(value) else demand.clause
     titles = {
         "C21a": f"Accepted update not applied within {evidence.deadline_seconds:g} s",
         "C21b": "Field the update left out changed",
@@ -90,9 +90,7 @@ def _comment_failure(demand: CommentDemand, evidence: Evidence) -> ConformanceFa
         "C21d": "Comment sent to another incident was added to this one",
     }
     shown = _one_of(frozenset(demand.any_of))
-    expected = (
-        f"a comment {shown} among the comments" if demand.present else f"no comment {shown}"
-    )
+    expected = f"a comment {shown} among the comments" if demand.present else f"no comment {shown}"
     return ConformanceFailure(
         clause=demand.clause,
         check=CHECK_NAMES[demand.clause],

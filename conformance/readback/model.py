@@ -2,8 +2,9 @@
 
 Pure data and functions: the read-back phase builds a ``Snapshot`` from each answer it reads,
 and ``expect`` folds the writes of one round into an ``Expectation`` of the incident, starting
-from what it read once settled. Every value is compared in one normalised form (``normal``),
-so that the leeway of the contract (emails in any case, trimmed echoes) is taken once, here.
+from what it read once settled. Values are kept as sent and as read, for the findings, and
+compared in one normalised form (``normal``), so that the leeway of the contract (emails in any
+case, trimmed echoes) is taken once, here.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def normal(value: object) -> Value:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One read of an incident: the configured fields (normalised) and its comments."""
+    """One read of an incident: the configured fields, as read, and its comments."""
 
     fields: Mapping[str, Value]
     comments: frozenset[str] | None = None
@@ -74,8 +75,8 @@ class SentWrite:
 class Rules:
     """What the model needs to know of the target.
 
-    ``users`` maps the id of each sandbox user to the normalised value the assignee field
-    reads for it (its id, or its email when the field reads emails). ``relaxed`` holds the
+    ``users`` maps the id of each sandbox user to the value the assignee field reads for it
+    (its id, or its email when the field reads emails). ``relaxed`` holds the
     relaxed read-back clauses (C21b, C21e).
     """
 
@@ -99,7 +100,11 @@ class Demand:
     superseded: frozenset[Value] = frozenset()
 
     def met_by(self, value: Value) -> bool:
-        return value in self.allowed
+        return normal(value) in {normal(allowed) for allowed in self.allowed}
+
+    def replaced_by_older(self, value: Value) -> bool:
+        """Does ``value`` come from an earlier write that this one replaced (C21e)?"""
+        return normal(value) in {normal(old) for old in self.superseded}
 
 
 @dataclass(frozen=True)
@@ -247,7 +252,7 @@ def _applied(
     if not values:
         clause = "C21b" if prior.clause in ("C21c", "C21d") else prior.clause
         return Demand(frozenset(allowed), clause, index if clause == "C21b" else prior.write)
-    superseded = frozenset()
+    superseded: frozenset[Value] = frozenset()
     if prior.clause == "C21a" and prior.write is not None:
         superseded = prior.allowed - allowed
     return Demand(frozenset(allowed), "C21a", index, superseded)
@@ -282,7 +287,7 @@ def _sent_value(name: str, item: Mapping[str, Any], rules: Rules) -> _Marker | s
         return _KEEP
     if item[name] is None:
         return _KEEP_OR_CLEAR
-    return {normal(item[name])}
+    return {str(item[name])}
 
 
 def _mismatched(item: Mapping[str, Any]) -> bool:

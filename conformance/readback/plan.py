@@ -130,8 +130,22 @@ class _Drawer:
         item: Item = {"id": incident.id}
         if rng.random() < 0.5:
             item["workspace"] = incident.workspace
-        shape = "full" if full else rng.choice(
-            ("full", "status", "pair", "mismatched", "assign", "unassign", "both", "nulls", "note")
+        shape = (
+            "full"
+            if full
+            else rng.choice(
+                (
+                    "full",
+                    "status",
+                    "pair",
+                    "mismatched",
+                    "assign",
+                    "unassign",
+                    "both",
+                    "nulls",
+                    "note",
+                )
+            )
         )
         if shape in ("full", "status", "nulls"):
             item["status"] = rng.choice(vocabulary.statuses)

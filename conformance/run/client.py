@@ -1,8 +1,9 @@
 """The only place the suite talks to the target: rate limits, retries, and the safety rules.
 
 Every request of a run goes through ``TargetClient.send``, so the write rule, the read rule
-(a GET only to a configured read path of a sandbox incident), the write budget, the rate limit, ``Retry-After`` handling and the request counts hold for probes,
-properties and fuzzing alike.
+(a GET only to a configured read path of a sandbox incident), the write budget, the rate
+limit, ``Retry-After`` handling and the request counts hold for probes, properties, fuzzing
+and the read-back alike. A GET is never a write: reads do not spend the write budget.
 
 ``send`` may be called from several threads at once. At most ``limits.concurrency`` requests
 are in flight; the rate limit, a ``Retry-After`` pause and the write budget are shared by all

@@ -11,13 +11,13 @@ The phase stops between rounds when ``stop`` says so, and reports what it judged
 from __future__ import annotations
 
 import random
+import time
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from conformance.clauses import sub_clause_ids
 from conformance.openapi import corrected_document
-from conformance.readback import Expectation, Rules, Snapshot, normal
+from conformance.readback import Expectation, Rules, Snapshot
 from conformance.readback.plan import Vocabulary, plan_round
 from conformance.run.client import WriteBudgetExceeded
 from conformance.run.phases import PhaseContext
@@ -39,9 +39,17 @@ CLAUSES = ("C21", *sub_clause_ids("C21"))
 
 
 def run_readback(
-    context: PhaseContext, profile: Profile, *, stop: Callable[[], bool] | None = None
+    context: PhaseContext,
+    profile: Profile,
+    *,
+    stop: Callable[[], bool] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> None:
-    """Judge C21 against the target's ``[readback]``; C21 is skipped, with why, without it."""
+    """Judge C21 against the target's ``[readback]``; C21 is skipped, with why, without it.
+
+    ``stop`` is asked between rounds (a time budget); ``clock`` measures the waits, on the
+    same time as the client's ``pause`` (a fake one in tests).
+    """
     recorder = context.recorder
     if not any(recorder.selects(clause) for clause in CLAUSES):
         return
@@ -51,7 +59,7 @@ def run_readback(
     if why or config is None:
         context.skipped += [(clause, why) for clause in CLAUSES]
         return
-    phase = _Phase(context, target, config)
+    phase = _Phase(context, target, config, clock)
     rounds = ROUNDS.get(profile.name, ROUNDS["default"])
     context.progress.start(PHASE, rounds)
     try:
@@ -72,14 +80,25 @@ def _cannot_run(target: Target) -> str:
 
 
 class _Phase:
-    def __init__(self, context: PhaseContext, target: Target, config: ReadbackConfig) -> None:
+    def __init__(
+        self,
+        context: PhaseContext,
+        target: Target,
+        config: ReadbackConfig,
+        clock: Callable[[], float],
+    ) -> None:
         self.context, self.target, self.config = context, target, config
         self.reader = Reader(context, target, config)
         self.incidents = {i.id: i for i in (*target.sandbox.writable, *target.sandbox.foreign)}
         relaxed = frozenset(c for c in CLAUSES if context.recorder.context.is_relaxed(c))
         self.rules = Rules(fields=tuple(config.fields), users=self._users(), relaxed=relaxed)
         self.rounds = RoundRunner(
-            context, self.reader, self.rules, self.incidents, deadline=config.deadline_seconds
+            context,
+            self.reader,
+            self.rules,
+            self.incidents,
+            deadline=config.deadline_seconds,
+            clock=clock,
         )
         self.findings: list[Finding] = []
         self.judged: dict[str, int] = {}
@@ -87,20 +106,20 @@ class _Phase:
         # Comments are unique to the run: the same seed run twice must not find its own.
         self.token = uuid.uuid4().hex[:8]
 
-    def _users(self) -> dict[str, Any]:
+    def _users(self) -> dict[str, str | None]:
         query = self.config.fields.get("assignee")
         by_email = query is not None and query.reads_email
         users = {}
         for user in self.target.sandbox.users:
             value = user.email if by_email else user.id
             if value is not None:
-                users[user.id] = normal(value)
+                users[user.id] = value
         return users
 
     def run(self, rounds: int, stop: Callable[[], bool]) -> None:
         settled = self._settle([i for i in self.incidents.values() if self.reader.can_read(i)])
         vocabulary = _vocabulary()
-        for _ in range(rounds):
+        for number in range(1, rounds + 1):
             if stop():
                 self.context.recorder.note("read-back stopped early: the run's time is up")
                 return
@@ -115,7 +134,7 @@ class _Phase:
                 foreign,
                 vocabulary,
                 lanes=min(LANES, self.context.concurrency + 1),
-                token=self.token,
+                token=f"{self.token}.{number}",
             )
             failing = 0
             for verdict in self.rounds.run(plan, settled):
@@ -130,7 +149,8 @@ class _Phase:
             self.context.progress.advance(failures=failing)
 
     def _count(self, expectation: Expectation) -> None:
-        clauses = [demand.clause for demand in (*expectation.fields.values(), *expectation.comments)]
+        clauses = [demand.clause for demand in expectation.fields.values()]
+        clauses += [demand.clause for demand in expectation.comments]
         # A field two writes set is judged for the order too.
         clauses += ["C21e" for demand in expectation.fields.values() if demand.superseded]
         for clause in clauses:
@@ -178,8 +198,10 @@ class _Phase:
                 replayable=False,
             )
         for incident_id, why in sorted(self.reader.unreadable.items()):
-            recorder.note(f"read-back: {incident_id} not judged: {why} (check [readback] and "
-                          "the incident's source in [sandbox])")
+            recorder.note(
+                f"read-back: {incident_id} not judged: {why} (check [readback] and "
+                "the incident's source in [sandbox])"
+            )
         if self.reader.reads:
             recorder.tally("C21", self.reader.reads)
         for clause, count in self.judged.items():

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from conformance.checks import ConformanceFailure, Exchange, Intent
-from conformance.readback import Snapshot, normal, normal_comment
+from conformance.readback import Snapshot, normal_comment
 from conformance.reports import curl_command
 from conformance.run.client import PlannedRequest, StillThrottled
 from conformance.run.phases import PhaseContext, Unanswered
@@ -71,7 +71,7 @@ class Reader:
             if values:
                 with self._lock:
                     self.seen.add(name)
-            fields[name] = normal(_scalar(values[0])) if values else None
+            fields[name] = _scalar(values[0]) if values else None
         comments = None
         if self.config.comments is not None:
             comments_read = self._get(incident, self.config.comments.path)
@@ -119,9 +119,12 @@ class Reader:
             self.unreadable.setdefault(incident.id, why)
 
 
-def _scalar(value: object) -> object:
-    # A whole object where a field was expected: compare its JSON text, not its repr.
-    return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else value
+def _scalar(value: object) -> str | None:
+    """A read value as the model holds it: a string, or ``None`` for null."""
+    if value is None or isinstance(value, str):
+        return value
+    # A number, or a whole object where a field was expected: compare its JSON text.
+    return json.dumps(value, sort_keys=True)
 
 
 def reproducer(context: PhaseContext, exchange: Exchange) -> str:
@@ -132,7 +135,10 @@ def reproducer(context: PhaseContext, exchange: Exchange) -> str:
     body = request.body
     text = None if not isinstance(body, dict | list) else json.dumps(body, ensure_ascii=False)
     return curl_command(
-        request.method, redact.text(request.url), headers, None if text is None else redact.text(text)
+        request.method,
+        redact.text(request.url),
+        headers,
+        None if text is None else redact.text(text),
     )
 
 

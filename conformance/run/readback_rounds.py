@@ -229,9 +229,9 @@ def _applies(expectation: Expectation | None) -> bool:
     """Does the expectation wait for an accepted update to show?"""
     if expectation is None:
         return False
-    return any(d.write is not None and d.clause == "C21a" for d in expectation.fields.values()) or any(
-        isinstance(d, CommentDemand) and d.present for d in expectation.comments
-    )
+    return any(
+        d.write is not None and d.clause == "C21a" for d in expectation.fields.values()
+    ) or any(isinstance(d, CommentDemand) and d.present for d in expectation.comments)
 
 
 def _comments(lane: Lane, incident_id: str) -> frozenset[str]:

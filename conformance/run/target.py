@@ -52,7 +52,15 @@ ALLOWED_KEYS: dict[str, set[str]] = {
     "sandbox.writable[]": {"id", "workspace", "source"},
     "sandbox.foreign[]": {"id", "workspace", "source"},
     "sandbox.users[]": {"id", "email", "displayName"},
-    "readback": {"path", "incident", "credential", "observer", "deadline_seconds", "fields", "comments"},
+    "readback": {
+        "path",
+        "incident",
+        "credential",
+        "observer",
+        "deadline_seconds",
+        "fields",
+        "comments",
+    },
     "readback.fields": set(FIELDS),
     "readback.comments": {"path", "messages"},
     "limits": {
