@@ -11,6 +11,7 @@ from support.fake_time import FakeTime
 from support.readback_api import ENVIRON, FAULTS, USERS, ReadbackApi, target_table
 
 from conformance.checks import CheckContext
+from conformance.reports import Progress
 from conformance.run.client import TargetClient
 from conformance.run.credentials import Redactor
 from conformance.run.phases import PhaseContext
@@ -18,7 +19,6 @@ from conformance.run.profiles import PROFILES
 from conformance.run.readback import run_readback
 from conformance.run.recorder import Recorder
 from conformance.run.target import Target, parse_target
-from conformance.reports import Progress
 
 SUB_CLAUSES = ("C21a", "C21b", "C21c", "C21d", "C21e")
 
