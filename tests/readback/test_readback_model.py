@@ -52,29 +52,47 @@ def _demands(*writes: SentWrite, rules: Rules = RULES) -> dict[str, tuple[set[An
     ("item", "field", "allowed", "clause"),
     [
         pytest.param({"status": "Closed"}, "status", {"Closed"}, "C21a", id="set-status"),
-        pytest.param({"status": "Closed"}, "classification", {"FalsePositive"}, "C21b", id="left-out-keeps"),
-        pytest.param({"status": None}, "status", {"New", None}, "C21b", id="explicit-null-keeps-or-clears"),
         pytest.param(
-            {"classification": "TruePositive", "classificationReason": "Malware"},
-            "classificationReason", {"Malware"}, "C21a", id="matched-pair-judges-the-reason",
+            {"status": "Closed"}, "classification", {"FalsePositive"}, "C21b", id="left-out-keeps"
+        ),
+        pytest.param(
+            {"status": None}, "status", {"New", None}, "C21b", id="explicit-null-keeps-or-clears"
         ),
         pytest.param(
             {"classification": "TruePositive", "classificationReason": "Malware"},
-            "classification", {"TruePositive"}, "C21a", id="matched-pair-judges-the-class",
+            "classificationReason",
+            {"Malware"},
+            "C21a",
+            id="matched-pair-judges-the-reason",
+        ),
+        pytest.param(
+            {"classification": "TruePositive", "classificationReason": "Malware"},
+            "classification",
+            {"TruePositive"},
+            "C21a",
+            id="matched-pair-judges-the-class",
         ),
         pytest.param(
             {"classification": "TruePositive", "classificationReason": "NotMalicious"},
-            "classification", {"TruePositive"}, "C21a", id="mismatched-pair-judges-the-class",
+            "classification",
+            {"TruePositive"},
+            "C21a",
+            id="mismatched-pair-judges-the-class",
         ),
         pytest.param({"user": {"id": "u-2"}}, "assignee", {"u-2"}, "C21a", id="sandbox-user"),
         pytest.param({"removeAssignee": True}, "assignee", {None}, "C21a", id="remove-assignee"),
         pytest.param(
             {"user": {"id": "u-2"}, "removeAssignee": True},
-            "assignee", {"u-2", None}, "C21a", id="user-and-remove-may-end-either-way",
+            "assignee",
+            {"u-2", None},
+            "C21a",
+            id="user-and-remove-may-end-either-way",
         ),
-        pytest.param({"removeAssignee": False}, "assignee", {"u-1"}, "C21b", id="remove-false-keeps"),
+        pytest.param(
+            {"removeAssignee": False}, "assignee", {"u-1"}, "C21b", id="remove-false-keeps"
+        ),
     ],
-)  # fmt: skip
+)
 def test_an_accepted_item(item: dict[str, Any], field: str, allowed: set[Any], clause: str) -> None:
     assert _demands(_accepted(item))[field] == (allowed, clause)
 
@@ -162,13 +180,27 @@ def test_a_field_that_is_not_configured_is_not_judged() -> None:
 @pytest.mark.parametrize(
     ("writes", "comments", "met"),
     [
-        pytest.param((_accepted({"comment": " new note "}),), {"older note", "new note"}, True, id="present-trimmed"),
+        pytest.param(
+            (_accepted({"comment": " new note "}),),
+            {"older note", "new note"},
+            True,
+            id="present-trimmed",
+        ),
         pytest.param((_accepted({"comment": "new note"}),), {"older note"}, False, id="dropped"),
-        pytest.param((_accepted({"comment": "   "}),), {"older note"}, True, id="blank-is-no-comment"),
-        pytest.param((_forbidden({"comment": "new note"}),), {"older note", "new note"}, False, id="forbidden-added"),
-        pytest.param((_forbidden({"comment": "new note"}),), {"older note"}, True, id="forbidden-untouched"),
+        pytest.param(
+            (_accepted({"comment": "   "}),), {"older note"}, True, id="blank-is-no-comment"
+        ),
+        pytest.param(
+            (_forbidden({"comment": "new note"}),),
+            {"older note", "new note"},
+            False,
+            id="forbidden-added",
+        ),
+        pytest.param(
+            (_forbidden({"comment": "new note"}),), {"older note"}, True, id="forbidden-untouched"
+        ),
     ],
-)  # fmt: skip
+)
 def test_comments_are_judged_as_a_set(
     writes: tuple[SentWrite, ...], comments: set[str], met: bool
 ) -> None:
@@ -208,7 +240,10 @@ def test_normal_keeps_null_apart_from_text() -> None:
 def test_an_expectation_lists_every_broken_demand() -> None:
     expectation = Expectation(
         "INC-1",
-        {"status": Demand(frozenset({"Closed"}), "C21a", 0), "classification": Demand(frozenset({None}), "C21b", 0)},
-    )  # fmt: skip
+        {
+            "status": Demand(frozenset({"Closed"}), "C21a", 0),
+            "classification": Demand(frozenset({None}), "C21b", 0),
+        },
+    )
     broken = expectation.unmet(Snapshot({"status": "New", "classification": None}))
     assert [name for name, _ in broken] == ["status"]

@@ -67,7 +67,8 @@ def test_comments_are_unique_within_a_round() -> None:
         for item in items
         if "comment" in item
     ]
-    assert comments and len(comments) == len(set(comments))
+    assert comments
+    assert len(comments) == len(set(comments))
     assert all(comment.startswith("cf-conformance read-back t-") for comment in comments)
 
 

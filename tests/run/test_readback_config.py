@@ -74,7 +74,8 @@ def test_a_full_readback_configuration(tmp_path: Path) -> None:
     ]
     assert target.sandbox.writable == (Incident("INC-1", "w1", "Sentinel"),)
     assert target.sandbox.users == (User("u-1", "analyst@example.com", "Analyst"),)
-    assert target.observer is not None and target.observer.client_id == "obs"
+    assert target.observer is not None
+    assert target.observer.client_id == "obs"
     assert target.credential("observer") is target.observer
     assert target.read_paths == (config.path, config.comments.path)
     assert "obs-secret" in target.credentials[-1].secret_values()
