@@ -6,8 +6,8 @@ import argparse
 
 import pytest
 
-from conformance.cli.run_command import _clause_list
 from conformance.clauses import CLAUSES, canonical_clause_id, sub_clause_ids
+from conformance.cli.run_command import _clause_list
 
 
 def test_c21_has_five_parts_right_after_it() -> None:

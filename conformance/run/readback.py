@@ -109,7 +109,7 @@ class _Phase:
     def _users(self) -> dict[str, str | None]:
         query = self.config.fields.get("assignee")
         by_email = query is not None and query.reads_email
-        users = {}
+        users: dict[str, str | None] = {}
         for user in self.target.sandbox.users:
             value = user.email if by_email else user.id
             if value is not None:

@@ -15,11 +15,11 @@ from conformance.reference import (
     EnvNames,
     env_values,
     generate_credentials,
+    handlers,
     target_file_text,
     write_env_file,
     write_target_file,
 )
-from conformance.reference import handlers
 from conformance.sandbox import Incident, Sandbox
 
 # The read-back tables follow what the reference serves: an observer account and a comments
