@@ -6,15 +6,28 @@ CLI's ``--only`` validation all read ``CLAUSES``; nothing else lists clause ids.
 ``kind`` says where a clause comes from: the vendored spec, the vendor's documentation, or a
 reading the documentation supports without stating it (inferred). A demand the contract only
 implies must be relaxable, so every inferred clause is, and so is a documented clause with an
-inferred part; ``when_relaxed`` says what changes when a target file relaxes it.
+inferred part; ``when_relaxed`` says what changes when a target file relaxes it. The one
+exception is C21d: a write that lands on an incident nobody named is data corruption, which the
+contract never lets a target file wave through.
+
+A clause with parts has sub-clauses (C21a to C21e): each is judged and reported on its own,
+and the whole clause's row counts what its parts judged.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["CLAUSES", "Clause", "ClauseKind", "relaxable_clause_ids"]
+__all__ = [
+    "CLAUSES",
+    "Clause",
+    "ClauseKind",
+    "canonical_clause_id",
+    "relaxable_clause_ids",
+    "sub_clause_ids",
+]
 
 ClauseKind = Literal["spec", "documented", "inferred"]
 
@@ -34,13 +47,24 @@ class Clause:
 
     @property
     def number(self) -> int:
-        return int(self.id[1:])
+        """The clause's number; a sub-clause (C21a) shares its parent's (C21)."""
+        return int(_ID.fullmatch(self.id).group("number"))  # type: ignore[union-attr]
+
+    @property
+    def parent(self) -> str | None:
+        """The clause a sub-clause belongs to (C21a -> C21); ``None`` for a whole clause."""
+        match = _ID.fullmatch(self.id)
+        return f"C{match.group('number')}" if match and match.group("part") else None
+
+
+_ID = re.compile(r"C(?P<number>\d+)(?P<part>[a-z]?)")
 
 
 _MODELS = "docs: api-reference/models"
 _ERRORS = "docs: api-reference/errors"
 _OPERATION = "spec: the operation's descriptions"
 _OUTCOME_DOCS = "docs: api-reference/cross-workspace-incidents"
+_READ_BACK = "docs: accepted ids are scheduled for async processing; read back"
 
 CLAUSES: dict[str, Clause] = {
     clause.id: clause
@@ -101,7 +125,29 @@ CLAUSES: dict[str, Clause] = {
             "documented",
             f"{_OUTCOME_DOCS}, with the target file's [sandbox]",
         ),
-        Clause("C21", "accepted updates are applied (read-back)", "documented", _OUTCOME_DOCS),
+        Clause(
+            "C21",
+            "what the answer says is what happens (read-back)",
+            "documented",
+            f"{_OUTCOME_DOCS}, with the target file's [readback]",
+        ),
+        Clause("C21a", "accepted means applied", "documented", _READ_BACK),
+        Clause(
+            "C21b",
+            "leaving a field out changes nothing",
+            "inferred",
+            _READ_BACK,
+            when_relaxed="a field the item left out may change",
+        ),
+        Clause("C21c", "forbidden means untouched", "documented", _READ_BACK),
+        Clause("C21d", "only what was named changes", "inferred", _READ_BACK),
+        Clause(
+            "C21e",
+            "the later write wins",
+            "inferred",
+            _READ_BACK,
+            when_relaxed="of two writes to one field, either value may remain",
+        ),
         Clause(
             "C22",
             "every request gets an answer within the timeout",
@@ -111,6 +157,19 @@ CLAUSES: dict[str, Clause] = {
         ),
     )
 }
+
+
+def canonical_clause_id(text: str) -> str:
+    """How a clause id is written in the table, whatever case a user typed: c21A -> C21a."""
+    match = re.fullmatch(r"[cC](\d+)([a-zA-Z]?)", text.strip())
+    if match is None:
+        return text.strip().upper()
+    return f"C{match.group(1)}{match.group(2).lower()}"
+
+
+def sub_clause_ids(clause_id: str) -> tuple[str, ...]:
+    """The sub-clauses of ``clause_id`` (C21 -> C21a..C21e), in clause order."""
+    return tuple(clause.id for clause in CLAUSES.values() if clause.parent == clause_id)
 
 
 def relaxable_clause_ids() -> tuple[str, ...]:

@@ -1,17 +1,18 @@
 """Classification/reason pairs: the documented business rule as data, the members from the spec.
 
-The table below is the vendor's documentation (docs/contract.md, "Business rules"), not a copy of
-the spec: the members that may be sent always come from the spec's enums, so a member the
-vendor drops disappears from the pairs and one it adds shows up among the mismatched ones.
+The table (``conformance.business_rules``, shared with the read-back) is the vendor's
+documentation (docs/contract.md, "Business rules"), not a copy of the spec: the members that may
+be sent always come from the spec's enums, so a member the vendor drops disappears from the
+pairs and one it adds shows up among the mismatched ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
+from conformance.business_rules import DOCUMENTED_REASONS, is_documented_pair
 from strategies.schema_nodes import ObjectNode, enum_members
 
 __all__ = [
@@ -24,45 +25,6 @@ __all__ = [
 
 CLASSIFICATION_FIELD = "classification"
 REASON_FIELD = "classificationReason"
-
-# docs.contraforce.com/concepts/incident-classification: valid reasons per classification.
-DOCUMENTED_REASONS: Mapping[str, frozenset[str]] = {
-    "TruePositive": frozenset(
-        {
-            "MultistagedAttack",
-            "Malware",
-            "MaliciousUserActivity",
-            "UnwantedSoftware",
-            "Phishing",
-            "CompromisedUser",
-            "Apt",
-            "SuspiciousActivity",
-            "Other",
-        }
-    ),
-    "FalsePositive": frozenset(
-        {"NotMalicious", "NoEnoughDataToValidate", "InaccurateData", "IncorrectAlertLogic", "Other"}
-    ),
-    "BenignPositive": frozenset(
-        {
-            "SecurityTesting",
-            "ConfirmedUserActivity",
-            "LineOfBusinessApplication",
-            "SecurityPersonnel",
-            "SuspiciousButExpected",
-            "Other",
-        }
-    ),
-    "Undetermined": frozenset({"Unknown", "Other"}),
-}
-
-
-def is_documented_pair(classification: object, reason: object) -> bool:
-    """Does the business rule list ``reason`` for ``classification``?"""
-    return isinstance(classification, str) and reason in DOCUMENTED_REASONS.get(
-        classification, frozenset()
-    )
-
 
 Pair = tuple[str, str | None]
 

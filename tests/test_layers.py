@@ -195,7 +195,7 @@ RUN_STARTS_NO_SERVER = Rule(
 )
 REFERENCE_IS_NO_ORACLE = Rule(
     "conformance.reference",
-    ("conformance.checks",),
+    ("conformance.checks", "conformance.readback"),
     "the reference API implements the contract on its own; it must not become the oracle",
 )
 PLUGIN_IS_ON_TOP = Rule(
@@ -214,6 +214,20 @@ TRIAGE_SENDS_NOTHING = Rule(
     ("conformance.run", "conformance.reference", "httpx", "hypothesis", "schemathesis"),
     "triage reads reports and files; replaying a finding is the run layer's job",
 )
+READBACK_MODEL_STAYS_PURE = Rule(
+    "conformance.readback",
+    (
+        "conformance.run",
+        "conformance.reference",
+        "conformance.adapters",
+        "strategies",
+        "httpx",
+        "requests",
+        "hypothesis",
+        "schemathesis",
+    ),
+    "the read-back model judges what it is handed; reading the incidents is the run layer's",
+)
 
 RULES = [
     pytest.param(CHECKS_STAY_PURE, id="checks-import-no-run-reference-strategies-or-clients"),
@@ -223,6 +237,7 @@ RULES = [
     pytest.param(PLUGIN_IS_ON_TOP, id="no-package-layer-imports-the-pytest-plugin"),
     pytest.param(STRATEGIES_IGNORE_THE_PLUGIN, id="strategies-import-no-pytest-plugin"),
     pytest.param(TRIAGE_SENDS_NOTHING, id="triage-imports-no-run-reference-or-clients"),
+    pytest.param(READBACK_MODEL_STAYS_PURE, id="readback-model-imports-no-run-or-clients"),
 ]
 
 

@@ -4,6 +4,7 @@ import pytest
 
 import conformance.adapters
 import conformance.openapi
+import conformance.readback
 import conformance.reports
 import conformance.run
 import conformance.sandbox
@@ -40,9 +41,14 @@ EXPECTED = {
         "normalise_path", "parse_baseline", "parse_previous", "report_version",
         "server_error_variant", "write_baseline",
     },
+    conformance.readback: {
+        "FIELDS", "CommentDemand", "Demand", "Evidence", "Expectation", "Rules", "SentWrite",
+        "Snapshot", "Value", "expect", "failures_of", "normal", "normal_comment",
+    },
     conformance.sandbox: {
-        "FORBIDDEN_SUFFIX_PARTS", "RESERVED_PREFIX", "Incident", "Outcome", "Sandbox",
-        "UnsafeWriteError", "check_write_rule", "expected_outcomes", "is_reserved_id",
+        "FORBIDDEN_SUFFIX_PARTS", "PLACEHOLDERS", "RESERVED_PREFIX", "Incident", "Outcome",
+        "Sandbox", "UnsafeReadError", "UnsafeWriteError", "User", "check_read_rule",
+        "check_write_rule", "expected_outcomes", "is_reserved_id", "placeholders", "read_path",
         "reserved_id", "reserved_id_with", "suffix_problem", "unsafe_ids",
     },
 }  # fmt: skip

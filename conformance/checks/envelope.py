@@ -74,7 +74,8 @@ def success_media_type_conformance(exchange: Exchange, context: CheckContext) ->
 def success_envelope_conformance(exchange: Exchange, context: CheckContext) -> Judged | None:
     """C1: a 2xx body is ``{"data": {…}, "meta": {"requestId": string, "timestamp": string}}``.
 
-    Extra members anywhere are allowed (C4).
+    Extra members anywhere are allowed (C4). A read-back's ``data`` is the incident, or a list
+    (of comments) in the list envelope, so a read only needs ``data`` to be one or the other.
     """
     if not is_success(exchange.status):
         return None
@@ -86,7 +87,10 @@ def success_envelope_conformance(exchange: Exchange, context: CheckContext) -> J
             else "Success body is not JSON"
         )
         fail(title, received=received_body(body), expected=_ENVELOPE, at="$")
-    _require_object(body, "data")
+    if exchange.intent.operation == "read":
+        _require_data(body)
+    else:
+        _require_object(body, "data")
     meta = _require_object(body, "meta")
     for name in ("requestId", "timestamp"):
         value = member(meta, name)
@@ -98,6 +102,19 @@ def success_envelope_conformance(exchange: Exchange, context: CheckContext) -> J
                 at=json_path("meta", name),
             )
     return JUDGED
+
+
+def _require_data(body: dict[str, JsonValue]) -> None:
+    value = member(body, "data")
+    if not isinstance(value, dict | list):
+        fail(
+            "Success body has no data"
+            if value is ABSENT or value is None
+            else "Success data is neither an object nor a list",
+            received=shown(value),
+            expected="an object (one item) or a list (many)",
+            at=json_path("data"),
+        )
 
 
 def _require_object(body: dict[str, JsonValue], name: str) -> dict[str, JsonValue]:

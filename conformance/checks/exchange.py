@@ -24,6 +24,7 @@ __all__ = [
     "JsonValue",
     "NoBody",
     "NotJson",
+    "Operation",
     "Request",
     "RequestBody",
     "Response",
@@ -64,6 +65,7 @@ RequestBody: TypeAlias = JsonValue | NoBody | NotJson
 
 AuthIntent = Literal["valid", "missing", "invalid", "no_scope"]
 BodyIntent = Literal["valid", "invalid", "unknown"]
+Operation = Literal["bulk_update", "read"]
 
 
 def parse_json(content: bytes | str | None) -> JsonValue | NoBody | NotJson:
@@ -167,12 +169,17 @@ class Intent:
     ``expected``
         The C20 outcome per requested id, as returned by
         ``conformance.sandbox.expected_outcomes``; ``None`` skips C20.
+    ``operation``
+        ``"bulk_update"``: the request went to the bulk update, so a 2xx carries its outcome
+        (C16 to C20). ``"read"``: a read-back GET (C21), judged by the envelope and problem
+        clauses only; its ``data`` is an incident, not an outcome.
     """
 
     auth: AuthIntent = "valid"
     body: BodyIntent = "unknown"
     violation_path: str | None = None
     expected: Mapping[str, Outcome | None] | None = None
+    operation: Operation = "bulk_update"
 
     def __post_init__(self) -> None:
         # Literal types are not enforced at runtime; a typo would silently disable checks.
@@ -180,6 +187,8 @@ class Intent:
             raise ValueError(f"unknown auth intent {self.auth!r}")
         if self.body not in get_args(BodyIntent):
             raise ValueError(f"unknown body intent {self.body!r}")
+        if self.operation not in get_args(Operation):
+            raise ValueError(f"unknown operation {self.operation!r}")
 
 
 @dataclass(frozen=True)

@@ -149,8 +149,9 @@ class OutcomeView:
 
 
 def read_outcome(exchange: Exchange) -> OutcomeView | None:
-    """The outcome of a 2xx with a ``data`` object; None otherwise (C1 reports that)."""
-    if not is_success(exchange.status):
+    """The outcome of a bulk update's 2xx with a ``data`` object; None otherwise (C1 reports
+    that). A read-back's ``data`` is an incident, so it has no outcome to read."""
+    if exchange.intent.operation != "bulk_update" or not is_success(exchange.status):
         return None
     body = body_object(exchange)
     data = body.get("data") if body is not None else None

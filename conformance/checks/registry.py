@@ -50,9 +50,10 @@ EVERY_CHECK_TOLERATES = ("C4",)
 def checks_by_clause() -> dict[str, tuple[str, ...]]:
     """Every clause of the table -> the names of the checks asserting it.
 
-    C4 and C18 are tolerances every check applies, C21 has no check until the spec has a
-    read-back operation, and C22 (liveness) is about requests that got no answer, so no
-    check of an exchange can judge it; they map to an empty tuple so that reports can say so.
+    C4 and C18 are tolerances every check applies; C21 is judged over time, by reading the
+    incidents back (``conformance.readback``), not on one exchange; and C22 (liveness) is
+    about requests that got no answer, so no check of an exchange can judge it. They map to
+    an empty tuple so that reports can say so.
     """
     return {
         clause: tuple(name for name, check in CHECKS.items() if check.clause == clause)

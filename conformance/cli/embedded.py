@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TextIO
 
 from conformance.reference import ReferenceServer
-from conformance.run.credentials import Credential
+from conformance.reference.target_files import env_values, target_file_text
 from conformance.run.preconditions import UsageError
-from conformance.run.target import Limits, Target
+from conformance.run.target import Limits, Target, parse_target
 
 __all__ = ["embedded_reference"]
 
@@ -58,14 +59,13 @@ def embedded_reference(
 
 
 def _target(server: ReferenceServer, limits: Limits) -> Target:
-    creds = server.credentials
-    return Target(
-        name="reference",
-        base_url=server.base_url,
-        writer=Credential("basic", creds.writer.client_id, creds.writer.secret, name="auth.writer"),
-        no_scope=Credential(
-            "basic", creds.no_scope.client_id, creds.no_scope.secret, name="auth.no_scope"
-        ),
-        sandbox=server.sandbox,
-        limits=dataclasses.replace(limits, max_items=server.max_items),
+    # The target file the reference writes for ``serve``, read as any target file is: the
+    # embedded run and a run against ``serve`` judge the same configuration.
+    target = parse_target(
+        tomllib.loads(target_file_text(server)),
+        source="the embedded reference's target file",
+        environ=env_values(server),
+    )
+    return dataclasses.replace(
+        target, limits=dataclasses.replace(limits, max_items=server.max_items)
     )

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from conformance.clauses import CLAUSES
+from conformance.clauses import CLAUSES, canonical_clause_id
 from conformance.concurrency import DEFAULT_CONCURRENCY
 from conformance.exit_codes import ExitCode
 from conformance.limits import LIMIT_RANGES, LimitError
@@ -31,7 +31,7 @@ _CLAUSE_RANGE = f"{next(iter(CLAUSES))}..{next(reversed(CLAUSES))}"
 
 
 def _clause_list(value: str) -> frozenset[str]:
-    clauses = frozenset(part.strip().upper() for part in value.split(",") if part.strip())
+    clauses = frozenset(canonical_clause_id(part) for part in value.split(",") if part.strip())
     unknown = sorted(clauses - set(CLAUSES))
     if unknown or not clauses:
         raise argparse.ArgumentTypeError(

@@ -58,7 +58,11 @@ def sandbox_for(store: IncidentStore, account: ServiceAccount) -> Sandbox:
     foreign: list[Incident] = []
     for workspace, ids in store.ids_by_workspace().items():
         bucket = writable if workspace in account.workspaces else foreign
-        bucket.extend(Incident(id=incident_id, workspace=workspace) for incident_id in ids)
+        for incident_id in ids:
+            stored = store.snapshot(incident_id) or {}
+            # The read path names the incident's source, so the sandbox carries it.
+            source = stored.get("incidentSource")
+            bucket.append(Incident(id=incident_id, workspace=workspace, source=source))
     return Sandbox(writable=tuple(writable), foreign=tuple(foreign))
 
 

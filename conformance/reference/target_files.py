@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+from conformance.reference import handlers
 from conformance.reference.accounts import Credentials
 from conformance.sandbox import Incident, Sandbox
 
@@ -33,9 +34,14 @@ class EnvNames:
     writer_client_secret: str = "CF_WRITER_CLIENT_SECRET"
     no_scope_client_id: str = "CF_NO_SCOPE_CLIENT_ID"
     no_scope_client_secret: str = "CF_NO_SCOPE_CLIENT_SECRET"
+    observer_client_id: str = "CF_OBSERVER_CLIENT_ID"
+    observer_client_secret: str = "CF_OBSERVER_CLIENT_SECRET"
 
 
 DEFAULT_ENV_NAMES = EnvNames()
+READ_PATH = "/api/v2/workspaces/{workspace}/incidents/{source}/{id}"
+"""The vendor's documented read operation, in the target file's placeholders."""
+READBACK_DEADLINE_SECONDS = 10
 
 
 class ServesTarget(Protocol):
@@ -57,8 +63,74 @@ def _string(value: str) -> str:
 
 
 def _incidents(incidents: Iterable[Incident]) -> str:
-    rows = [f"  {{ id = {_string(i.id)}, workspace = {_string(i.workspace)} }}," for i in incidents]
+    rows = [
+        f"  {{ id = {_string(i.id)}, workspace = {_string(i.workspace)}"
+        + ("" if i.source is None else f", source = {_string(i.source)}")
+        + " },"
+        for i in incidents
+    ]
     return "[\n" + "\n".join(rows) + "\n]" if rows else "[]"
+
+
+def _users(users: Iterable[Mapping[str, Any]]) -> str:
+    rows = [
+        "  { "
+        + ", ".join(
+            f"{key} = {_string(str(user[key]))}"
+            for key in ("id", "email", "displayName")
+            if user.get(key) is not None
+        )
+        + " },"
+        for user in users
+    ]
+    return "[\n" + "\n".join(rows) + "\n]" if rows else "[]"
+
+
+def _observer(server: ServesTarget) -> object | None:
+    # The observer account (read-only, every workspace) comes with the reference's read-back.
+    return getattr(server.credentials, "observer", None)
+
+
+def _readback(server: ServesTarget, env_names: EnvNames) -> list[str]:
+    """The read-back tables: the reference answers ``{"data": <incident>, "meta": ...}``."""
+    lines = []
+    observer = _observer(server)
+    if observer is not None:
+        lines += [
+            "[auth.observer]",
+            'scheme = "basic"',
+            f"client_id_env = {_string(env_names.observer_client_id)}",
+            f"client_secret_env = {_string(env_names.observer_client_secret)}",
+            "",
+        ]
+    lines += [
+        "[readback]",
+        f"path = {_string(READ_PATH)}",
+        'incident = "$.data"',
+        'credential = "writer"',
+        *(['observer = "observer"'] if observer is not None else []),
+        f"deadline_seconds = {READBACK_DEADLINE_SECONDS}",
+        "",
+        "[readback.fields]",
+        'status = "$.status"',
+        'classification = "$.classification"',
+        'classificationReason = "$.classificationReason"',
+        'assignee = "$.assignee.id"',
+        "",
+    ]
+    if _serves_comments():
+        lines += [
+            "[readback.comments]",
+            f"path = {_string(READ_PATH + '/comments')}",
+            'messages = "$.data[*].message"',
+            "",
+        ]
+    return lines
+
+
+def _serves_comments() -> bool:
+    """Does the reference serve the comments route (``handlers.COMMENTS_PATH``)?"""
+    return getattr(handlers, "COMMENTS_PATH", None) is not None
 
 
 def target_file_text(server: ServesTarget, env_names: EnvNames = DEFAULT_ENV_NAMES) -> str:
@@ -80,10 +152,16 @@ def target_file_text(server: ServesTarget, env_names: EnvNames = DEFAULT_ENV_NAM
             "[sandbox]",
             f"writable = {_incidents(server.sandbox.writable)}",
             f"foreign = {_incidents(server.sandbox.foreign)}",
+            *(
+                [f"users = {_users(getattr(server, 'users', ()))}"]
+                if getattr(server, "users", ())
+                else []
+            ),
             "",
             "[limits]",
             f"max_items = {int(server.max_items)}",
             "",
+            *_readback(server, env_names),
         ]
     )
 
@@ -91,12 +169,17 @@ def target_file_text(server: ServesTarget, env_names: EnvNames = DEFAULT_ENV_NAM
 def env_values(server: ServesTarget, env_names: EnvNames = DEFAULT_ENV_NAMES) -> dict[str, str]:
     """The variables the target file names, with this server's credentials."""
     writer, no_scope = server.credentials.writer, server.credentials.no_scope
-    return {
+    values = {
         env_names.writer_client_id: writer.client_id,
         env_names.writer_client_secret: writer.secret,
         env_names.no_scope_client_id: no_scope.client_id,
         env_names.no_scope_client_secret: no_scope.secret,
     }
+    observer = _observer(server)
+    if observer is not None:
+        values[env_names.observer_client_id] = str(getattr(observer, "client_id", ""))
+        values[env_names.observer_client_secret] = str(getattr(observer, "secret", ""))
+    return values
 
 
 def env_file_text(server: ServesTarget, env_names: EnvNames = DEFAULT_ENV_NAMES) -> str:

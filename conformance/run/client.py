@@ -1,8 +1,9 @@
 """The only place the suite talks to the target: rate limits, retries, and the safety rules.
 
-Every request of a run goes through ``TargetClient.send``, so the write rule, the write
-budget, the rate limit, ``Retry-After`` handling and the request counts hold for probes,
-properties and fuzzing alike.
+Every request of a run goes through ``TargetClient.send``, so the write rule, the read rule
+(a GET only to a configured read path of a sandbox incident), the write budget, the rate
+limit, ``Retry-After`` handling and the request counts hold for probes, properties, fuzzing
+and the read-back alike. A GET is never a write: reads do not spend the write budget.
 
 ``send`` may be called from several threads at once. At most ``limits.concurrency`` requests
 are in flight; the rate limit, a ``Retry-After`` pause and the write budget are shared by all
@@ -38,7 +39,7 @@ import httpx
 from conformance.run.deadline import Deadline, OutOfTime
 from conformance.run.pacing import Pacer
 from conformance.run.target import Target
-from conformance.sandbox import check_write_rule
+from conformance.sandbox import check_read_rule, check_write_rule
 
 __all__ = [
     "ClientStats",
@@ -180,6 +181,8 @@ class TargetClient:
         target still answers (it returns if so, and raises ``TargetUnreachable`` if not)."""
         self.deadline.check()
         check_write_rule(self.target.sandbox, planned.content)
+        if planned.method.upper() == "GET":
+            check_read_rule(self.target.sandbox, self.target.read_paths, planned.path)
         if planned.is_write:
             self._spend_write()
         request = self._http.build_request(

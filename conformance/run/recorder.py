@@ -122,10 +122,15 @@ class Recorder:
         phase: str,
         kind: str | None = None,
         replay: ReplayPlan | None = None,
+        replayable: bool = True,
     ) -> None:
         """Record ``failure``; ``kind`` (default: ``phase``) names the kind of request its
-        finding lists, and ``replay`` how to send its example again (default: the request)."""
-        plan = replay or ReplayPlan.resend(exchange.request, exchange.intent)
+        finding lists, and ``replay`` how to send its example again (default: the request).
+        ``replayable`` false: no resend can show it again (a read-back verdict is judged over
+        time, not on one answer)."""
+        plan = (
+            (replay or ReplayPlan.resend(exchange.request, exchange.intent)) if replayable else None
+        )
         self._add(
             failure, exchange.request, exchange.response, phase, kind=kind or phase, plan=plan
         )
@@ -164,6 +169,19 @@ class Recorder:
             failure, request, None, phase, kind=phase, plan=ReplayPlan.resend(request, Intent())
         )
 
+    def selects(self, clause: str) -> bool:
+        """Is ``clause`` judged in this run? A sub-clause is when its whole clause is named."""
+        if self.only is None or clause in self.only:
+            return True
+        parent = CLAUSES[clause].parent if clause in CLAUSES else None
+        return parent is not None and parent in self.only
+
+    @_locked
+    def tally(self, clause: str, judged: int = 1) -> None:
+        """Count ``judged`` verdicts of a clause a phase judges itself (read-back, C21)."""
+        if self.selects(clause):
+            self.checked[clause] += judged
+
     @_locked
     def note(self, text: str) -> None:
         self.notes.append(text)
@@ -177,9 +195,12 @@ class Recorder:
         phase: str,
         *,
         kind: str,
-        plan: ReplayPlan,
+        plan: ReplayPlan | None,
     ) -> None:
         self.failed[failure.clause] += 1
+        parent = CLAUSES[failure.clause].parent if failure.clause in CLAUSES else None
+        if parent is not None:
+            self.failed[parent] += 1  # the whole clause's row fails with any of its parts
         self.findings.add(
             identify_failure(failure, request, response),
             kind=kind,
@@ -192,7 +213,7 @@ class Recorder:
         reasons = dict(skipped)
         results = []
         for clause_id, clause in CLAUSES.items():
-            if self.only is not None and clause_id not in self.only:
+            if not self.selects(clause_id):
                 results.append(
                     ClauseResult(clause_id, clause.title, "skipped", reason="not in --only")
                 )

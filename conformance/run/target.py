@@ -15,11 +15,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from conformance.clauses import canonical_clause_id
 from conformance.limits import LimitError, Limits
 from conformance.reports import FlakyPolicy
+from conformance.run.config_error import ConfigError
 from conformance.run.credentials import Credential
-from conformance.run.target_keys import ConfigError, reject_unknown_keys
-from conformance.sandbox import Incident, Sandbox
+from conformance.run.readback_config import ReadbackConfig, parse_readback
+from conformance.run.target_keys import reject_unknown_keys
+from conformance.sandbox import Incident, Sandbox, User
 
 __all__ = ["ConfigError", "Limits", "Target", "load_target", "parse_target"]
 
@@ -38,10 +41,25 @@ class Target:
     profile_sizes: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     flaky: FlakyPolicy = "fail"
     """What a finding that did not reproduce on replay does to the run: fail it, or warn."""
+    observer: Credential | None = None
+    """A read-only credential that sees every sandbox incident (``[auth.observer]``)."""
+    readback: ReadbackConfig | None = None
+    """How to read incidents back (C21); ``None``: C21 is skipped."""
 
     @property
     def credentials(self) -> tuple[Credential, ...]:
-        return (self.writer,) if self.no_scope is None else (self.writer, self.no_scope)
+        named = (self.writer, self.no_scope, self.observer)
+        return tuple(credential for credential in named if credential is not None)
+
+    def credential(self, name: str) -> Credential | None:
+        """The credential of the ``[auth.<name>]`` table, if the file has it."""
+        by_name = {"writer": self.writer, "no_scope": self.no_scope, "observer": self.observer}
+        return by_name.get(name)
+
+    @property
+    def read_paths(self) -> tuple[str, ...]:
+        """The path templates a GET may go to (the read rule); none without ``[readback]``."""
+        return () if self.readback is None else self.readback.paths
 
     def with_concurrency(self, concurrency: int) -> Target:
         """This target with ``limits.concurrency`` replaced (``--concurrency``)."""
@@ -67,12 +85,17 @@ def parse_target(raw: Mapping[str, Any], *, source: str, environ: Mapping[str, s
     auth = _table(raw, "auth", source, required=True)
     writer = _credential(auth, "writer", source, environ, required=True)
     assert writer is not None  # required=True guarantees it
+    sandbox = _sandbox(_table(raw, "sandbox", source), source)
     return Target(
         name=_string(raw.get("name", Path(source).stem), "name", source),
         base_url=base_url,
         writer=writer,
         no_scope=_credential(auth, "no_scope", source, environ, required=False),
-        sandbox=_sandbox(_table(raw, "sandbox", source), source),
+        sandbox=sandbox,
+        observer=_credential(auth, "observer", source, environ, required=False),
+        readback=parse_readback(
+            raw.get("readback"), source=source, sandbox=sandbox, auth=set(auth)
+        ),
         limits=_limits(_table(raw, "limits", source), source),
         production_hosts=tuple(
             _string(host, f"production_hosts[{i}]", source).lower()
@@ -81,7 +104,7 @@ def parse_target(raw: Mapping[str, Any], *, source: str, environ: Mapping[str, s
             )
         ),
         relax=frozenset(
-            _string(c, f"checks.relax[{i}]", source).upper()
+            canonical_clause_id(_string(c, f"checks.relax[{i}]", source))
             for i, c in enumerate(
                 _list(_table(raw, "checks", source).get("relax", []), "checks.relax", source)
             )
@@ -194,11 +217,14 @@ def _sandbox(table: Mapping[str, Any], source: str) -> Sandbox:
                 Incident(
                     id=_string(entry.get("id"), f"{key}.id", source),
                     workspace=_string(entry.get("workspace"), f"{key}.workspace", source),
+                    source=_optional_string(entry.get("source"), f"{key}.source", source),
                 )
             )
         return tuple(result)
 
-    sandbox = Sandbox(writable=incidents("writable"), foreign=incidents("foreign"))
+    sandbox = Sandbox(
+        writable=incidents("writable"), foreign=incidents("foreign"), users=_users(table, source)
+    )
     overlap = {i.id for i in sandbox.writable} & {i.id for i in sandbox.foreign}
     if overlap:
         raise ConfigError(
@@ -208,6 +234,31 @@ def _sandbox(table: Mapping[str, Any], source: str) -> Sandbox:
             "list each id once",
         )
     return sandbox
+
+
+def _optional_string(value: Any, key: str, source: str) -> str | None:
+    return None if value is None else _string(value, key, source)
+
+
+def _users(table: Mapping[str, Any], source: str) -> tuple[User, ...]:
+    users = []
+    for index, entry in enumerate(_list(table.get("users", []), "sandbox.users", source)):
+        key = f"sandbox.users[{index}]"
+        if not isinstance(entry, Mapping):
+            raise ConfigError(source, key, "must be a table", '{ id = "...", email = "..." }')
+        users.append(
+            User(
+                id=_string(entry.get("id"), f"{key}.id", source),
+                email=_optional_string(entry.get("email"), f"{key}.email", source),
+                display_name=_optional_string(
+                    entry.get("displayName"), f"{key}.displayName", source
+                ),
+            )
+        )
+    ids = [user.id for user in users]
+    if len(set(ids)) != len(ids):
+        raise ConfigError(source, "sandbox.users", "a user id is listed twice", "list each once")
+    return tuple(users)
 
 
 def _limits(table: Mapping[str, Any], source: str) -> Limits:

@@ -11,11 +11,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from conformance.limits import LIMIT_RANGES
+from conformance.run.config_error import ConfigError
+from conformance.run.readback_config import FIELDS
 
 __all__ = ["ALLOWED_KEYS", "ConfigError", "reject_unknown_keys"]
 
 ALLOWED_KEYS: dict[str, set[str]] = {
-    "": {"name", "base_url", "production_hosts", "auth", "sandbox", "limits", "checks", "profiles"},
+    "": {
+        "name",
+        "base_url",
+        "production_hosts",
+        "auth",
+        "sandbox",
+        "limits",
+        "checks",
+        "profiles",
+        "readback",
+    },
     "profiles": {"smoke", "default", "nightly", "release"},
     "profiles.*": {
         "property_examples",
@@ -24,22 +36,26 @@ ALLOWED_KEYS: dict[str, set[str]] = {
         "fuzz_examples",
         "max_write_requests",
     },
-    "auth": {"writer", "no_scope"},
+    "auth": {"writer", "no_scope", "observer"},
     "auth.*": {"scheme", "client_id_env", "client_secret_env", "token_env"},
-    "sandbox": {"writable", "foreign"},
-    "sandbox.*[]": {"id", "workspace"},
+    "sandbox": {"writable", "foreign", "users"},
+    "sandbox.writable[]": {"id", "workspace", "source"},
+    "sandbox.foreign[]": {"id", "workspace", "source"},
+    "sandbox.users[]": {"id", "email", "displayName"},
+    "readback": {
+        "path",
+        "incident",
+        "credential",
+        "observer",
+        "deadline_seconds",
+        "fields",
+        "comments",
+    },
+    "readback.fields": set(FIELDS),
+    "readback.comments": {"path", "messages"},
     "limits": set(LIMIT_RANGES),
     "checks": {"relax", "problem_codes", "flaky"},
 }
-
-
-class ConfigError(ValueError):
-    """A broken target file or environment; the message names the key and the fix."""
-
-    def __init__(self, source: str, key: str, problem: str, fix: str) -> None:
-        self.source, self.key, self.problem, self.fix = source, key, problem, fix
-        where = f"{source}: {key}" if key else source
-        super().__init__(f"{where}: {problem} ({fix})")
 
 
 def reject_unknown_keys(
@@ -55,9 +71,7 @@ def reject_unknown_keys(
                 f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(allowed))}"
             )
             raise ConfigError(source, path, "unknown key", f"remove it; {hint}")
-        child = (
-            f"{scope}.*" if scope in ("auth", "sandbox") else (f"{scope}.{key}" if scope else key)
-        )
+        child = f"{scope}.*" if scope == "auth" else (f"{scope}.{key}" if scope else key)
         if isinstance(value, Mapping) and child in ALLOWED_KEYS:
             reject_unknown_keys(value, source, child, path)
         elif isinstance(value, list) and f"{child}[]" in ALLOWED_KEYS:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from conformance.sandbox.reserved import is_reserved_id
+from conformance.sandbox.users import User
 
 __all__ = ["Incident", "Outcome", "Sandbox", "expected_outcomes"]
 
@@ -21,14 +22,24 @@ Outcome = Literal["accepted", "forbidden"]
 class Incident:
     id: str
     workspace: str
+    source: str | None = None
+    """The incident's source (``Sentinel``, ``QRadar``...), where the read path needs it."""
 
 
 @dataclass(frozen=True)
 class Sandbox:
-    """Incidents the writer credential may update (writable) and may not (foreign)."""
+    """Incidents the writer credential may update (writable) and may not (foreign), and the
+    users it may assign them to."""
 
     writable: tuple[Incident, ...] = ()
     foreign: tuple[Incident, ...] = ()
+    users: tuple[User, ...] = ()
+
+    def incident(self, incident_id: str) -> Incident | None:
+        for incident in (*self.writable, *self.foreign):
+            if incident.id == incident_id:
+                return incident
+        return None
 
     def workspace_of(self, incident_id: str) -> str | None:
         for incident in (*self.writable, *self.foreign):

@@ -53,6 +53,11 @@ def test_checks_by_clause_lists_every_clause() -> None:
         "C19": ("forbidden_entry_conformance",),
         "C20": ("sandbox_authorisation_conformance",),
         "C21": (),
+        "C21a": (),
+        "C21b": (),
+        "C21c": (),
+        "C21d": (),
+        "C21e": (),
         "C22": (),
     }
 

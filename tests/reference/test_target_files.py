@@ -6,6 +6,7 @@ import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from support.reference_requests import W1, W3
 
@@ -14,11 +15,16 @@ from conformance.reference import (
     EnvNames,
     env_values,
     generate_credentials,
+    handlers,
     target_file_text,
     write_env_file,
     write_target_file,
 )
 from conformance.sandbox import Incident, Sandbox
+
+# The read-back tables follow what the reference serves: an observer account and a comments
+# route come with its read-back support.
+READ_PATH = "/api/v2/workspaces/{workspace}/incidents/{source}/{id}"
 
 
 @dataclass
@@ -30,13 +36,47 @@ class FakeServer:
 
 
 def server() -> FakeServer:
-    sandbox = Sandbox(writable=(Incident("INC-1001", W1),), foreign=(Incident("INC-3001", W3),))
+    sandbox = Sandbox(
+        writable=(Incident("INC-1001", W1, "Sentinel"),), foreign=(Incident("INC-3001", W3),)
+    )
     return FakeServer("http://127.0.0.1:8123", sandbox, generate_credentials(), max_items=7)
 
 
+def _observer(fake: FakeServer) -> Any:
+    return getattr(fake.credentials, "observer", None)
+
+
+def _readback(fake: FakeServer) -> dict[str, Any]:
+    readback: dict[str, Any] = {
+        "path": READ_PATH,
+        "incident": "$.data",
+        "credential": "writer",
+        "deadline_seconds": 10,
+        "fields": {
+            "status": "$.status",
+            "classification": "$.classification",
+            "classificationReason": "$.classificationReason",
+            "assignee": "$.assignee.id",
+        },
+    }
+    if _observer(fake) is not None:
+        readback["observer"] = "observer"
+    if getattr(handlers, "COMMENTS_PATH", None) is not None:
+        readback["comments"] = {"path": READ_PATH + "/comments", "messages": "$.data[*].message"}
+    return readback
+
+
 def test_target_file_has_the_runner_shape(tmp_path: Path) -> None:
-    path = write_target_file(tmp_path / "target.toml", server())
-    assert tomllib.loads(path.read_text()) == {
+    fake = server()
+    path = write_target_file(tmp_path / "target.toml", fake)
+    parsed = tomllib.loads(path.read_text())
+    if _observer(fake) is not None:
+        assert parsed["auth"].pop("observer") == {
+            "scheme": "basic",
+            "client_id_env": "CF_OBSERVER_CLIENT_ID",
+            "client_secret_env": "CF_OBSERVER_CLIENT_SECRET",
+        }
+    assert parsed == {
         "name": "reference",
         "base_url": "http://127.0.0.1:8123",
         "auth": {
@@ -52,10 +92,11 @@ def test_target_file_has_the_runner_shape(tmp_path: Path) -> None:
             },
         },
         "sandbox": {
-            "writable": [{"id": "INC-1001", "workspace": W1}],
+            "writable": [{"id": "INC-1001", "workspace": W1, "source": "Sentinel"}],
             "foreign": [{"id": "INC-3001", "workspace": W3}],
         },
         "limits": {"max_items": 7},
+        "readback": _readback(fake),
     }
 
 
@@ -70,16 +111,21 @@ def test_target_file_never_holds_a_secret_or_client_id() -> None:
 
 def test_env_names_are_configurable() -> None:
     fake = server()
-    names = EnvNames("A_ID", "A_SECRET", "B_ID", "B_SECRET")
+    names = EnvNames("A_ID", "A_SECRET", "B_ID", "B_SECRET", "C_ID", "C_SECRET")
     parsed = tomllib.loads(target_file_text(fake, names))
     assert parsed["auth"]["writer"]["client_secret_env"] == "A_SECRET"
     assert parsed["auth"]["no_scope"]["client_id_env"] == "B_ID"
-    assert env_values(fake, names) == {
+    expected = {
         "A_ID": fake.credentials.writer.client_id,
         "A_SECRET": fake.credentials.writer.secret,
         "B_ID": fake.credentials.no_scope.client_id,
         "B_SECRET": fake.credentials.no_scope.secret,
     }
+    observer = _observer(fake)
+    if observer is not None:
+        assert parsed["auth"]["observer"]["client_secret_env"] == "C_SECRET"
+        expected |= {"C_ID": observer.client_id, "C_SECRET": observer.secret}
+    assert env_values(fake, names) == expected
 
 
 def test_env_file_is_dotenv_and_private(tmp_path: Path) -> None:
@@ -89,11 +135,20 @@ def test_env_file_is_dotenv_and_private(tmp_path: Path) -> None:
     path.chmod(0o644)
     write_env_file(path, fake)
     lines = path.read_text().splitlines()
+    observer = _observer(fake)
     assert lines == [
         f"CF_WRITER_CLIENT_ID={fake.credentials.writer.client_id}",
         f"CF_WRITER_CLIENT_SECRET={fake.credentials.writer.secret}",
         f"CF_NO_SCOPE_CLIENT_ID={fake.credentials.no_scope.client_id}",
         f"CF_NO_SCOPE_CLIENT_SECRET={fake.credentials.no_scope.secret}",
+        *(
+            []
+            if observer is None
+            else [
+                f"CF_OBSERVER_CLIENT_ID={observer.client_id}",
+                f"CF_OBSERVER_CLIENT_SECRET={observer.secret}",
+            ]
+        ),
     ]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 

@@ -31,6 +31,7 @@ from support.alternative_server import (
 
 from conformance.checks import CheckContext, Exchange, Intent, Request, iter_failures
 from conformance.checks.timestamps import classify_timestamp
+from conformance.clauses import sub_clause_ids
 from conformance.openapi import BULK_UPDATE_PATH
 from conformance.run.runner import RunOptions, execute
 
@@ -55,7 +56,8 @@ def test_every_variant_passes_the_default_profile(tmp_path: Path) -> None:
     with AlternativeServer(variants=Variants.every()) as server:
         report = _run(server, tmp_path, "default", seed=1)
     statuses = {c["clause"]: c["status"] for c in report["clauses"]}  # type: ignore[attr-defined]
-    assert [c for c, s in statuses.items() if s == "skipped"] == ["C21"]
+    # Only the read-back may be skipped: the server's target file may not configure it.
+    assert {c for c, s in statuses.items() if s == "skipped"} <= {"C21", *sub_clause_ids("C21")}
 
 
 @pytest.mark.nightly

@@ -172,8 +172,9 @@ def test_a_request_shape_never_answered_is_a_c22_finding_and_the_run_goes_on(
         "failed",
         len(held) - len(c22),
     )
-    # Every other clause was judged on the answers that came (C21 has no operation to read).
-    judged = {c: r["status"] for c, r in clauses.items() if c not in ("C21", "C22")}
+    # Every other clause was judged on the answers that came (the read-back, C21, is judged
+    # over time and left to its own tests).
+    judged = {c: r["status"] for c, r in clauses.items() if not c.startswith(("C21", "C22"))}
     assert set(judged.values()) == {"passed"}, judged
     assert {failure["clause"] for failure in report["findings"]} == {"C22"}
     assert c22[0]["phase"] == "probe: malformed: body is a JSON array"

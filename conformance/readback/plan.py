@@ -1,0 +1,179 @@
+"""The writes of the read-back phase, drawn from the run's seed: which incidents each round
+writes, with what, and which it leaves alone.
+
+A round has lanes; each lane owns its incidents for the round, so a verdict never depends on
+another lane's requests. A lane sends one write, or two to one incident (the second sent once
+the first is answered, for C21e). One lane per round mixes a writable witness with foreign
+incidents and a wrong workspace hint (C21c); the incidents no lane names are read after every
+lane has settled (C21d). Pure: ``random.Random`` only.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from conformance.business_rules import DOCUMENTED_REASONS
+from conformance.sandbox import Incident, Sandbox
+
+__all__ = ["Lane", "Round", "Vocabulary", "plan_round"]
+
+Item = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The values a write may set: the spec's enum members."""
+
+    statuses: tuple[str, ...]
+    classifications: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lane:
+    writes: tuple[tuple[Item, ...], ...]
+    """The items of each write, in the order they are sent."""
+    incidents: tuple[str, ...]
+    """The incidents the lane owns: every id its writes name."""
+
+
+@dataclass(frozen=True)
+class Round:
+    lanes: tuple[Lane, ...]
+    quiet: tuple[str, ...]
+    """Incidents no write of the round names (C21d)."""
+
+
+def plan_round(
+    rng: random.Random,
+    sandbox: Sandbox,
+    writable: Sequence[Incident],
+    foreign: Sequence[Incident],
+    vocabulary: Vocabulary,
+    *,
+    lanes: int,
+    token: str,
+) -> Round:
+    """One round over the ``writable`` and ``foreign`` incidents still in play.
+
+    ``token`` makes every comment of the run unique, so a comment that shows on the wrong
+    incident is told apart from one written there.
+    """
+    pool = list(writable)
+    rng.shuffle(pool)
+    if len(pool) > 1:
+        pool.pop()  # stays out of every lane, so each round judges an unnamed incident
+    draw = _Drawer(rng, sandbox, vocabulary, token)
+    planned: list[Lane] = []
+    if pool and (foreign or len(sandbox.workspaces) > 1):
+        planned.append(draw.forbidden_lane(pool.pop(), pool, foreign))
+    if pool:
+        planned.append(draw.pair_lane(pool.pop()))
+    while pool and len(planned) < lanes:
+        size = min(len(pool), rng.choice((1, 1, 2)))
+        planned.append(draw.lane([pool.pop() for _ in range(size)]))
+    named = {incident for lane in planned for incident in lane.incidents}
+    quiet = [i.id for i in (*writable, *foreign) if i.id not in named]
+    return Round(tuple(planned), tuple(quiet))
+
+
+class _Drawer:
+    def __init__(
+        self, rng: random.Random, sandbox: Sandbox, vocabulary: Vocabulary, token: str
+    ) -> None:
+        self.rng, self.sandbox, self.vocabulary, self.token = rng, sandbox, vocabulary, token
+        self.comments = 0
+
+    def lane(self, incidents: list[Incident]) -> Lane:
+        items: list[Item] = []
+        for incident in incidents:
+            items.append(self.item(incident))
+            if self.rng.random() < 0.2:
+                items.append(self.item(incident))  # the same id twice in one request
+        return Lane(((*items,),), tuple(i.id for i in incidents))
+
+    def pair_lane(self, incident: Incident) -> Lane:
+        first = self.item(incident, full=True)
+        second = self.item(incident, full=True)
+        for name, members in (
+            ("status", self.vocabulary.statuses),
+            ("classification", self.vocabulary.classifications),
+        ):
+            others = [m for m in members if m != first.get(name)]
+            if others:
+                second[name] = self.rng.choice(others)
+        self._match_reason(second)
+        return Lane(((first,), (second,)), (incident.id,))
+
+    def forbidden_lane(
+        self, witness: Incident, pool: list[Incident], foreign: Sequence[Incident]
+    ) -> Lane:
+        items = [self.item(witness, full=True)]
+        owned = [witness.id]
+        workspaces = self.sandbox.workspaces
+        if pool and len(workspaces) > 1:
+            hinted = pool.pop()
+            wrong = self.rng.choice([w for w in workspaces if w != hinted.workspace])
+            items.append({**self.item(hinted, full=True), "workspace": wrong})
+            owned.append(hinted.id)
+        for incident in self.rng.sample(list(foreign), k=min(2, len(foreign))):
+            items.append(self.item(incident, full=True))
+            owned.append(incident.id)
+        self.rng.shuffle(items)
+        return Lane(((*items,),), tuple(owned))
+
+    def item(self, incident: Incident, *, full: bool = False) -> Item:
+        rng, vocabulary = self.rng, self.vocabulary
+        item: Item = {"id": incident.id}
+        if rng.random() < 0.5:
+            item["workspace"] = incident.workspace
+        shape = (
+            "full"
+            if full
+            else rng.choice(
+                (
+                    "full",
+                    "status",
+                    "pair",
+                    "mismatched",
+                    "assign",
+                    "unassign",
+                    "both",
+                    "nulls",
+                    "note",
+                )
+            )
+        )
+        if shape in ("full", "status", "nulls"):
+            item["status"] = rng.choice(vocabulary.statuses)
+        if shape in ("full", "pair"):
+            item["classification"] = rng.choice(vocabulary.classifications)
+            self._match_reason(item)
+        if shape == "mismatched":
+            item["classification"] = rng.choice(vocabulary.classifications)
+            wrong = [r for r in vocabulary.reasons if r not in _reasons(item["classification"])]
+            if wrong:
+                item["classificationReason"] = rng.choice(wrong)
+        if shape == "nulls":
+            item[rng.choice(("classification", "classificationReason"))] = None
+        users = self.sandbox.users
+        if users and shape in ("full", "assign", "both"):
+            item["user"] = rng.choice(users).as_user_summary()
+        if shape in ("unassign", "both"):
+            item["removeAssignee"] = True
+        if shape in ("full", "note") or rng.random() < 0.3:
+            self.comments += 1
+            item["comment"] = f"cf-conformance read-back {self.token}-{self.comments}"
+        return item
+
+    def _match_reason(self, item: Item) -> None:
+        reasons = sorted(_reasons(item.get("classification")) & set(self.vocabulary.reasons))
+        if reasons:
+            item["classificationReason"] = self.rng.choice(reasons)
+
+
+def _reasons(classification: object) -> frozenset[str]:
+    return DOCUMENTED_REASONS.get(str(classification), frozenset())

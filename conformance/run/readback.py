@@ -1,0 +1,254 @@
+"""The read-back phase (C21): write to the sandbox, read the incidents back, judge what the API
+did against the model of what each should read back as (``conformance.readback``).
+
+The model starts from what the incidents read once settled: writes of earlier phases may still
+be landing, so each incident is read until two reads a little apart agree. Then each round
+(``conformance.readback.plan``) writes, reads until settled, and judges. An incident whose
+verdict failed, or could not be reached, leaves play: a late update could still land on it.
+The phase stops between rounds when ``stop`` says so, and reports what it judged so far.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable
+
+from conformance.clauses import sub_clause_ids
+from conformance.openapi import corrected_document
+from conformance.readback import Expectation, Rules, Snapshot
+from conformance.readback.plan import Vocabulary, plan_round
+from conformance.run.client import WriteBudgetExceeded
+from conformance.run.concurrency import in_index_order
+from conformance.run.phases import PhaseContext
+from conformance.run.profiles import Profile
+from conformance.run.readback_config import ReadbackConfig
+from conformance.run.readback_reads import Reader
+from conformance.run.readback_rounds import Finding, RoundRunner
+from conformance.run.target import Target
+from conformance.sandbox import Incident
+
+__all__ = ["ROUNDS", "run_readback"]
+
+ROUNDS = {"smoke": 2, "default": 5, "nightly": 10, "release": 16}
+"""Rounds per profile; a round's waits overlap, so it costs about one update's delay."""
+LANES = 4
+SETTLE_GAP = 0.3
+PHASE = "read-back"
+CLAUSES = ("C21", *sub_clause_ids("C21"))
+
+
+def run_readback(
+    context: PhaseContext,
+    profile: Profile,
+    *,
+    stop: Callable[[], bool] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Judge C21 against the target's ``[readback]``; C21 is skipped, with why, without it.
+
+    ``stop`` is asked between rounds (a time budget); ``clock`` measures the waits, on the
+    same time as the client's ``pause`` (a fake one in tests).
+    """
+    recorder = context.recorder
+    if not any(recorder.selects(clause) for clause in CLAUSES):
+        return
+    target = context.client.target
+    config = target.readback
+    why = _cannot_run(target)
+    if why or config is None:
+        context.skipped += [(clause, why) for clause in CLAUSES]
+        return
+    phase = _Phase(context, target, config, clock)
+    rounds = ROUNDS.get(profile.name, ROUNDS["default"])
+    context.progress.start(PHASE, rounds)
+    try:
+        phase.run(rounds, stop or (lambda: False))
+    except WriteBudgetExceeded as exc:
+        recorder.note(f"read-back stopped early: {exc}")
+    finally:
+        phase.report()
+        context.progress.finish(f"{phase.reader.reads} reads judged")
+
+
+def _cannot_run(target: Target) -> str:
+    if target.readback is None:
+        return "the target file has no [readback] table: C21 needs a read operation to judge"
+    if not target.sandbox.writable:
+        return "the target file lists no writable sandbox incident to write and read back"
+    return ""
+
+
+class _Phase:
+    def __init__(
+        self,
+        context: PhaseContext,
+        target: Target,
+        config: ReadbackConfig,
+        clock: Callable[[], float],
+    ) -> None:
+        self.context, self.target, self.config = context, target, config
+        self.reader = Reader(context, target, config)
+        self.incidents = {i.id: i for i in (*target.sandbox.writable, *target.sandbox.foreign)}
+        relaxed = frozenset(c for c in CLAUSES if context.recorder.context.is_relaxed(c))
+        self.rules = Rules(fields=tuple(config.fields), users=self._users(), relaxed=relaxed)
+        self.rounds = RoundRunner(
+            context,
+            self.reader,
+            self.rules,
+            self.incidents,
+            deadline=config.deadline_seconds,
+            clock=clock,
+        )
+        self.findings: list[Finding] = []
+        self.judged: dict[str, int] = {}
+        self.rng = random.Random(context.seed)
+        # Comments are unique to the run: the same seed run twice must not find its own.
+        self.token = uuid.uuid4().hex[:8]
+
+    def _users(self) -> dict[str, str | None]:
+        query = self.config.fields.get("assignee")
+        by_email = query is not None and query.reads_email
+        users: dict[str, str | None] = {}
+        for user in self.target.sandbox.users:
+            value = user.email if by_email else user.id
+            if value is not None:
+                users[user.id] = value
+        return users
+
+    def run(self, rounds: int, stop: Callable[[], bool]) -> None:
+        settled = self._settle([i for i in self.incidents.values() if self.reader.can_read(i)])
+        vocabulary = _vocabulary()
+        for number in range(1, rounds + 1):
+            if stop():
+                self.context.recorder.note("read-back stopped early: the run's time is up")
+                return
+            writable = [i for i in self.target.sandbox.writable if i.id in settled]
+            foreign = [i for i in self.target.sandbox.foreign if i.id in settled]
+            if not writable:
+                return
+            plan = plan_round(
+                self.rng,
+                self.target.sandbox,
+                writable,
+                foreign,
+                vocabulary,
+                lanes=min(LANES, self.context.concurrency + 1),
+                token=f"{self.token}.{number}",
+            )
+            failing = 0
+            for verdict in self.rounds.run(plan, settled):
+                self.findings += verdict.findings
+                failing += len(verdict.findings)
+                if verdict.judged is not None:
+                    self._count(verdict.judged)
+                if verdict.snapshot is None or verdict.findings:
+                    settled.pop(verdict.incident, None)
+                else:
+                    settled[verdict.incident] = verdict.snapshot
+            self.context.progress.advance(failures=failing)
+
+    def _count(self, expectation: Expectation) -> None:
+        clauses = [demand.clause for demand in expectation.fields.values()]
+        clauses += [demand.clause for demand in expectation.comments]
+        # A field two writes set is judged for the order too.
+        clauses += ["C21e" for demand in expectation.fields.values() if demand.superseded]
+        for clause in clauses:
+            self.judged[clause] = self.judged.get(clause, 0) + 1
+
+    def _settle(self, incidents: list[Incident]) -> dict[str, Snapshot]:
+        """What each incident reads once two reads a little apart agree (bounded by the
+        deadline); an incident that never settles is left out."""
+        settled: list[Snapshot | None] = [None] * len(incidents)
+        client = self.context.client
+
+        def settle(index: int) -> None:
+            incident = self.incidents[incidents[index].id]
+            waited = 0.0
+            first = self.reader.read(incident)
+            while first is not None and waited < self.config.deadline_seconds:
+                client.pause(SETTLE_GAP)
+                waited += SETTLE_GAP
+                again = self.reader.read(incident)
+                if again is not None and again.snapshot == first.snapshot:
+                    settled[index] = again.snapshot
+                    return
+                first = again
+
+        in_index_order(self.context.pool, settle, len(incidents), threads=self.context.concurrency)
+        return {i.id: s for i, s in zip(incidents, settled, strict=True) if s is not None}
+
+    def report(self) -> None:
+        """Record the findings, the counts and the notes, in a fixed order."""
+        recorder = self.context.recorder
+        # The reads and writes are judged by C1-C20 like any request of the run.
+        for failure, exchange in self.reader.failures:
+            recorder.add(failure, exchange, phase=PHASE)
+        for finding in self.rounds.write_failures:
+            recorder.add(finding.failure, finding.exchange, phase=PHASE)
+        unseen = self._unseen_fields()
+        for finding in self.findings:
+            if finding.failure.path in unseen:
+                continue
+            recorder.add(
+                finding.failure,
+                finding.exchange,
+                phase=PHASE,
+                kind=f"{PHASE}: {finding.failure.clause}",
+                replayable=False,
+            )
+        for incident_id, why in sorted(self.reader.unreadable.items()):
+            recorder.note(
+                f"read-back: {incident_id} not judged: {why} (check [readback] and "
+                "the incident's source in [sandbox])"
+            )
+        if self.reader.reads:
+            recorder.tally("C21", self.reader.reads)
+        for clause, count in self.judged.items():
+            recorder.tally(clause, count)
+        self._skip_reasons(unseen)
+
+    def _unseen_fields(self) -> set[str]:
+        if not self.reader.reads:
+            return set()
+        unseen = set()
+        for name, query in self.config.fields.items():
+            if name not in self.reader.seen:
+                unseen.add(f"readback.fields.{name}")
+                self.context.recorder.note(
+                    f"read-back: readback.fields.{name} = {query.text!r} found nothing in "
+                    f"{self.reader.reads} reads, so {name} was not judged (fix the JSONPath, "
+                    "or remove the key if the read does not show it)"
+                )
+        return unseen
+
+    def _skip_reasons(self, unseen: set[str]) -> None:
+        skipped = self.context.skipped
+        # A later reason wins: the general one first.
+        skipped += [(clause, "no read-back verdict exercised it") for clause in CLAUSES]
+        if self.config.observer is None and len(self.target.sandbox.workspaces) < 2:
+            skipped.append(
+                (
+                    "C21c",
+                    "no [readback] observer reads foreign incidents, and the sandbox has one "
+                    "workspace, so no wrong hint can be sent",
+                )
+            )
+        if unseen and len(unseen) == len(self.config.fields):
+            skipped.append(("C21", "no configured field was found in any read (see the notes)"))
+        if not self.reader.reads:
+            skipped.append(("C21", "no incident could be read back (see the notes)"))
+
+
+def _vocabulary() -> Vocabulary:
+    schemas = corrected_document()["components"]["schemas"]
+
+    def members(name: str) -> tuple[str, ...]:
+        return tuple(m for m in schemas[name].get("enum", ()) if isinstance(m, str))
+
+    return Vocabulary(
+        statuses=members("Status"),
+        classifications=members("Classification"),
+        reasons=members("ClassificationReason"),
+    )

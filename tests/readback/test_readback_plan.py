@@ -1,0 +1,83 @@
+"""The plan of a round: lanes own their incidents, comments are unique, refusals are mixed in."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from conformance.business_rules import DOCUMENTED_REASONS
+from conformance.readback.plan import Round, Vocabulary, plan_round
+from conformance.sandbox import Incident, Sandbox, User
+
+WRITABLE = tuple(Incident(f"INC-{n}", "ws-a", "Sentinel") for n in range(1, 9))
+FOREIGN = (Incident("INC-91", "ws-b", "QRadar"), Incident("INC-92", "ws-b", "QRadar"))
+SANDBOX = Sandbox(WRITABLE, FOREIGN, (User("u-1", "one@example.com"),))
+VOCABULARY = Vocabulary(
+    statuses=("Active", "New", "Closed"),
+    classifications=tuple(DOCUMENTED_REASONS),
+    reasons=tuple(sorted(set().union(*DOCUMENTED_REASONS.values()))),
+)
+
+
+def _round(seed: int, *, sandbox: Sandbox = SANDBOX) -> Round:
+    return plan_round(
+        random.Random(seed),
+        sandbox,
+        sandbox.writable,
+        sandbox.foreign,
+        VOCABULARY,
+        lanes=4,
+        token="t",
+    )
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_lanes_own_disjoint_incidents_and_name_only_their_own(seed: int) -> None:
+    plan = _round(seed)
+    owned = [incident for lane in plan.lanes for incident in lane.incidents]
+    assert len(owned) == len(set(owned))
+    for lane in plan.lanes:
+        named = {item["id"] for items in lane.writes for item in items}
+        assert named == set(lane.incidents)
+    assert set(plan.quiet) == {i.id for i in (*WRITABLE, *FOREIGN)} - set(owned)
+    assert any(incident.startswith("INC-") for incident in plan.quiet if incident in SANDBOX.ids)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_every_round_mixes_in_refusals_and_a_pair_of_writes(seed: int) -> None:
+    plan = _round(seed)
+    refused = [
+        item
+        for lane in plan.lanes
+        for items in lane.writes
+        for item in items
+        if item["id"] in {i.id for i in FOREIGN} or item.get("workspace") == "ws-b"
+    ]
+    assert refused
+    assert any(len(lane.writes) == 2 for lane in plan.lanes)
+
+
+def test_comments_are_unique_within_a_round() -> None:
+    plan = _round(3)
+    comments = [
+        item["comment"]
+        for lane in plan.lanes
+        for items in lane.writes
+        for item in items
+        if "comment" in item
+    ]
+    assert comments
+    assert len(comments) == len(set(comments))
+    assert all(comment.startswith("cf-conformance read-back t-") for comment in comments)
+
+
+def test_the_same_seed_plans_the_same_round() -> None:
+    assert _round(11) == _round(11)
+
+
+def test_a_sandbox_of_one_incident_writes_it_and_judges_no_refusal() -> None:
+    sandbox = Sandbox((WRITABLE[0],))
+    plan = _round(1, sandbox=sandbox)
+    assert [lane.incidents for lane in plan.lanes] == [("INC-1",)]
+    assert plan.quiet == ()
