@@ -31,7 +31,7 @@ from conformance.run.run_results import RunResult, record_results
 from conformance.run.shrink_turns import SHRINK_REQUESTS, FailureKind, ShrinkTurns, Stopped
 from conformance.sandbox import UnsafeWriteError
 
-__all__ = ["REPLAY_PHASES", "PhaseAborted", "Planned", "run_property"]
+__all__ = ["PhaseAborted", "Planned", "run_property"]
 
 T = TypeVar("T")
 Planned = Sequence[tuple[PlannedRequest, Intent]]
