@@ -2,8 +2,9 @@
 
 The fuzzing phase and the checks registered for ``st run`` both ask ``case_intent``:
 
-- credentials are missing without an ``Authorization`` header, invalid when schemathesis
-  generated the headers to break the schema, and valid otherwise;
+- credentials are missing without an ``Authorization`` header, invalid when the header sent
+  is one schemathesis made up while generating headers that break the schema, and valid
+  otherwise (the caller's own, as ``st run --auth`` and the fuzzing phase add them);
 - the body of a bulk update is invalid when it is not JSON or breaks the corrected schema,
   unknown when a spec defect lets a server reject it although it is valid (S1, S2, S5, S8:
   ``conformance.checks.tolerated_rejection``), and valid otherwise. A request that tests the
@@ -62,14 +63,19 @@ def case_intent(
 
     ``sandbox`` adds the C20 outcome expected per id; ``max_items`` is the batch cap (S8).
     """
-    auth: AuthIntent = "valid"
-    if header_value(headers, "Authorization") is None:
-        auth = "missing"
-    elif headers_mutated(case):
-        auth = "invalid"
-    if method.upper() != "POST" or not urlsplit(path).path.endswith(BULK_UPDATE_PATH):
-        return Intent(auth=auth, body="unknown")
+    sent = header_value(headers, "Authorization")
+    auth: AuthIntent = "missing" if sent is None else "valid"
     if case.meta is not None and coverage_scenario(case) in REQUEST_SHAPE_PROBES:
+        # A probe of the method or the media type tests the transport, not the credentials
+        # or the schema, whichever header it changed.
+        return Intent(auth=auth, body="unknown")
+    if sent is not None and headers_mutated(case):
+        # Credentials schemathesis made up itself, rather than the caller's own.
+        generated = header_value(
+            {str(k): str(v) for k, v in (case.headers or {}).items()}, "Authorization"
+        )
+        auth = "invalid" if generated == sent else "valid"
+    if method.upper() != "POST" or not urlsplit(path).path.endswith(BULK_UPDATE_PATH):
         return Intent(auth=auth, body="unknown")
     if isinstance(body, NotJson) or (not isinstance(body, NoBody) and not _valid(body)):
         return Intent(auth=auth, body="invalid")

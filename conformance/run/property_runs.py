@@ -32,7 +32,7 @@ from conformance.run.run_results import RunResult, record_results
 from conformance.run.shrink_turns import SHRINK_REQUESTS, FailureKind, ShrinkTurns, Stopped
 from conformance.sandbox import UnsafeWriteError
 
-__all__ = ["REPLAY_PHASES", "PhaseAborted", "Planned", "run_property"]
+__all__ = ["PhaseAborted", "Planned", "run_property"]
 
 T = TypeVar("T")
 Planned = Sequence[tuple[PlannedRequest, Intent]]
@@ -41,7 +41,7 @@ ExtraChecks = Callable[[T, Exchange], list[ConformanceFailure]]
 
 class _LibraryCode:
     """Held by a property's runs while they run Hypothesis (and through it schemathesis): all
-    but the wait for an answer and for a turn to shrink.
+    but the send, the clause checks and the wait for a turn to shrink.
 
     Both import some modules on first use, inside a draw or a check (``st.randoms()``,
     schemathesis's mutations). Before Python 3.14, two threads importing modules that import
@@ -61,7 +61,7 @@ class _LibraryCode:
 
     @contextlib.contextmanager
     def let_go(self) -> Iterator[None]:
-        """Let the other runs go on while this one waits (for an answer, for a turn)."""
+        """Let the other runs go on while this one sends, judges or waits for its turn."""
         self._lock.release()
         try:
             yield
@@ -221,8 +221,9 @@ class _Run(Generic[T]):
                 # Shaped like a request left unanswered: it would wait out another timeout.
                 hypothesis.reject()
             steps.append((planned, intent))
-            exchange = self._send(planned, intent)
-            failures = context.recorder.evaluate(exchange)
+            with self.guard.let_go():  # the clause checks are the suite's own code
+                exchange = self._send(planned, intent)
+                failures = context.recorder.evaluate(exchange)
             if extra is not None:
                 more = extra(example, exchange)
                 if more:
@@ -237,8 +238,7 @@ class _Run(Generic[T]):
 
     def _send(self, planned: PlannedRequest, intent: Intent) -> Exchange:
         try:
-            with self.guard.let_go():
-                exchange = self.context.send(planned, intent)
+            exchange = self.context.send(planned, intent)
         except (UnsafeWriteError, StillThrottled):
             # A generated id outside the sandbox is never sent, and a request the target
             # kept throttling has no answer to judge: either way the example is discarded.
