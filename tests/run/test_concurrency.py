@@ -188,15 +188,17 @@ class _Sent:
         monkeypatch.setattr(TargetClient, "send", record)
 
 
+def _checked(clause: dict[str, Any]) -> int | None:
+    # The read-back's counts follow how many reads each incident took to settle.
+    return None if clause["clause"].startswith("C21") else int(clause["checked"])
+
+
 def _verdict(report: dict[str, Any]) -> dict[str, Any]:
     """What a run concluded, without what differs from one run to the next (times, ids)."""
     return {
         "passed": report["passed"],
-        # The read-back's counts follow how many reads each incident took to settle.
         "clauses": [
-            (c["clause"], c["status"], None if c["clause"].startswith("C21") else c["checked"])
-            + (c["failures"],)
-            for c in report["clauses"]
+            (c["clause"], c["status"], _checked(c), c["failures"]) for c in report["clauses"]
         ],
         "findings": [
             (f["fingerprint"], f["status"], f["count"], f["phase"], f["request"])
