@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from conformance.business_rules import DOCUMENTED_REASONS
+from conformance.readback.items import FREE, KEEP, KEEP_OR_CLEAR, Marker, sent_value
 
 __all__ = [
     "FIELDS",
@@ -188,6 +188,8 @@ def expect(
     )
     if others:
         comments.append(CommentDemand(others, False, "C21d", None))
+    if settled.comments is not None:
+        comments = _new_comments_only(comments, settled.comments)
     judged = {
         name: _relax(demand, rules.relaxed)
         for name, demand in demands.items()
@@ -213,6 +215,18 @@ def _sent_here(incident_id: str, writes: Sequence[SentWrite]) -> frozenset[str]:
     return frozenset().union(*(_comments(write.items_for(incident_id)) for write in writes))
 
 
+def _new_comments_only(demands: list[CommentDemand], before: frozenset[str]) -> list[CommentDemand]:
+    """A comment the incident had before the round is evidence of nothing: it neither shows a
+    write applied nor one that should not have been (a run with the same seed sends the same
+    texts again)."""
+    kept = []
+    for demand in demands:
+        fresh = demand.any_of - before
+        if fresh:
+            kept.append(replace(demand, any_of=fresh))
+    return kept
+
+
 def _untouched(demand: Demand | None, index: int) -> Demand | None:
     """A forbidden write: the field keeps what it had; a change is C21c's."""
     if demand is None or demand.clause != "C21d":
@@ -231,15 +245,15 @@ def _applied(
     values: set[Value] = set()
     keeps = clears = False
     for item in items:
-        sent = _sent_value(name, item, rules)
-        if sent is _FREE:
+        sent = sent_value(name, item, rules)
+        if sent is FREE:
             return None
-        if sent is _KEEP:
+        if sent is KEEP:
             keeps = True
-        elif sent is _KEEP_OR_CLEAR:
+        elif sent is KEEP_OR_CLEAR:
             keeps = clears = True
         else:
-            assert not isinstance(sent, _Marker)
+            assert not isinstance(sent, Marker)
             values.update(sent)
     if prior is None:
         # Nothing known of the field any more: only a value every item sets is judged.
@@ -262,52 +276,3 @@ def _relax(demand: Demand, relaxed: frozenset[str]) -> Demand:
     if demand.superseded and "C21e" in relaxed:
         return replace(demand, allowed=demand.allowed | demand.superseded, superseded=frozenset())
     return demand
-
-
-class _Marker:
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return self.name
-
-
-_FREE = _Marker("FREE")  # the contract leaves the result open: not judged
-_KEEP = _Marker("KEEP")  # left out: keeps its value (C21b)
-_KEEP_OR_CLEAR = _Marker("KEEP_OR_CLEAR")  # explicit null: may keep or clear (C21b)
-
-
-def _sent_value(name: str, item: Mapping[str, Any], rules: Rules) -> _Marker | set[Value]:
-    """What one accepted item asks of field ``name``: a set of acceptable values or a marker."""
-    if name == "assignee":
-        return _assignee(item, rules)
-    if name == "classificationReason" and _mismatched(item):
-        return _FREE  # normalised server-side, as the vendor documents: only the class is judged
-    if name not in item:
-        return _KEEP
-    if item[name] is None:
-        return _KEEP_OR_CLEAR
-    return {str(item[name])}
-
-
-def _mismatched(item: Mapping[str, Any]) -> bool:
-    """A classification/reason pair the business rule does not list (a reason alone, with no
-    classification, is judged against nothing, so it counts as mismatched too)."""
-    classification, reason = item.get("classification"), item.get("classificationReason")
-    if classification is None:
-        return "classificationReason" in item and reason is not None
-    return reason not in DOCUMENTED_REASONS.get(str(classification), frozenset())
-
-
-def _assignee(item: Mapping[str, Any], rules: Rules) -> _Marker | set[Value]:
-    user = item.get("user")
-    removes = item.get("removeAssignee") is True
-    if isinstance(user, Mapping):
-        user_id = user.get("id")
-        if not isinstance(user_id, str) or user_id not in rules.users:
-            return _FREE  # not a sandbox user sent with its id: it may be ignored or refused
-        assigned = rules.users[user_id]
-        return {assigned, None} if removes else {assigned}
-    if removes:
-        return {None}
-    return _KEEP

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from conformance.openapi import BULK_UPDATE_PATH
 from conformance.run.deadline import Deadline, OutOfTime
 from conformance.run.pacing import Pacer
 from conformance.run.target import Target
@@ -182,7 +183,9 @@ class TargetClient:
         self.deadline.check()
         check_write_rule(self.target.sandbox, planned.content)
         if planned.method.upper() == "GET":
-            check_read_rule(self.target.sandbox, self.target.read_paths, planned.path)
+            # The operation's own path reads nothing: a GET there asks for a 405.
+            paths = (*self.target.read_paths, BULK_UPDATE_PATH)
+            check_read_rule(self.target.sandbox, paths, planned.path)
         if planned.is_write:
             self._spend_write()
         request = self._http.build_request(

@@ -42,11 +42,12 @@ def check_read_rule(sandbox: Sandbox, templates: Iterable[str], path: str) -> No
     ``path`` is what the client sends below its base URL; a query string is never allowed.
     """
     parts = urlsplit(path)
+    # A template without placeholders (the operation's own path) is allowed as it is.
     allowed = {
         read_path(template, incident)
         for template in templates
         for incident in (*sandbox.writable, *sandbox.foreign)
-    }
+    } | {template for template in templates if not placeholders(template)}
     if parts.scheme or parts.netloc or parts.query or parts.fragment or path not in allowed:
         raise UnsafeReadError(
             f"refusing to read {path!r}: a GET goes only to the configured read paths "

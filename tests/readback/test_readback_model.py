@@ -247,3 +247,12 @@ def test_an_expectation_lists_every_broken_demand() -> None:
     )
     broken = expectation.unmet(Snapshot({"status": "New", "classification": None}))
     assert [name for name, _ in broken] == ["status"]
+
+
+def test_a_comment_the_incident_had_before_the_round_is_no_evidence() -> None:
+    write = _accepted({"comment": "older note"})
+    expectation = expect(
+        "INC-1", SETTLED, (write,), Rules(fields=()), other_comments=["older note"]
+    )
+    assert expectation is not None
+    assert expectation.comments == ()

@@ -41,7 +41,7 @@ def test_a_read_of_a_sandbox_incident_is_sent_and_spends_no_write_budget() -> No
     "path",
     [
         pytest.param("/api/v2/workspaces/ws-home/incidents/Sentinel/INC-77", id="outside-sandbox"),
-        pytest.param("/api/v2/incidents/across-workspaces/bulk-update", id="the-write-path"),
+        pytest.param("/api/v2/incidents/across-workspaces", id="another-path"),
         pytest.param(READ + "?x=1", id="query"),
     ],
 )
@@ -50,6 +50,13 @@ def test_a_get_outside_the_read_rule_is_never_sent(path: str) -> None:
     with _client(api) as client, pytest.raises(UnsafeReadError):
         client.send(PlannedRequest("GET", path))
     assert api.requests == []
+
+
+def test_a_get_to_the_operation_itself_reads_nothing_and_is_sent() -> None:
+    api = ReadbackApi()
+    with _client(api) as client:
+        client.send(PlannedRequest("GET", "/api/v2/incidents/across-workspaces/bulk-update"))
+    assert len(api.requests) == 1
 
 
 def test_other_methods_are_left_to_the_write_rule() -> None:

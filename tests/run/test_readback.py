@@ -187,3 +187,25 @@ def test_the_phase_stops_between_rounds_and_reports_what_it_judged() -> None:
     assert len(asked) == 2
     assert recorder.checked["C21"] > 0
     assert any("read-back stopped early" in note for note in recorder.notes)
+
+
+def test_only_a_part_of_c21_records_only_its_findings() -> None:
+    api = ReadbackApi("wipes-omitted")
+    target = _target()
+    time = FakeTime()
+    recorder = Recorder(
+        context=CheckContext(),
+        redactor=Redactor.for_credentials(target.credentials),
+        seed=1,
+        only={"C21a"},
+    )
+    with TargetClient(
+        target, transport=api.transport(), sleep=time.sleep, clock=time.clock
+    ) as client:
+        context = PhaseContext(
+            client=client, recorder=recorder, progress=Progress(io.StringIO()), seed=1
+        )
+        run_readback(context, PROFILES["smoke"], clock=time.clock)
+        context.workers.close()
+    assert {record.clause for record in recorder.records} <= {"C21a"}
+    assert recorder.checked["C21b"] == 0

@@ -49,6 +49,12 @@ def test_anything_else_is_refused(path: str) -> None:
         check_read_rule(SANDBOX, TEMPLATES, path)
 
 
+def test_a_path_without_placeholders_is_allowed_as_it_is() -> None:
+    check_read_rule(SANDBOX, ("/api/v2/op",), "/api/v2/op")
+    with pytest.raises(UnsafeReadError):
+        check_read_rule(SANDBOX, ("/api/v2/op",), "/api/v2/op/INC-1")
+
+
 def test_without_read_paths_no_get_is_allowed() -> None:
     with pytest.raises(UnsafeReadError):
         check_read_rule(SANDBOX, (), "/ws/w1/incidents/Sentinel/INC-1")
