@@ -1,4 +1,4 @@
-"""``cf-conformance run``: preflight, probes, properties, fuzzing, then the reports."""
+"""``cf-conformance run``: the target, the budgets and the phases, then the reports."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shlex
 import sys
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,11 +18,11 @@ from conformance.clauses import CLAUSES
 from conformance.exit_codes import ExitCode
 from conformance.reports import Progress, RunReport, print_plan, write_reports
 from conformance.run.budget import cut_short, planned_phases, run_seconds
-from conformance.run.client import TargetClient, TargetUnreachable, WriteBudgetExceeded
-from conformance.run.credential_check import CredentialRevoked
+from conformance.run.client import TargetClient
 from conformance.run.credentials import Redactor
-from conformance.run.deadline import Deadline, OutOfTime
-from conformance.run.phases import PhaseAborted, PhaseContext, run_probes
+from conformance.run.deadline import Deadline
+from conformance.run.phase_order import run_phases
+from conformance.run.phases import PhaseContext
 from conformance.run.preconditions import (
     EmbeddedTarget,
     UsageError,
@@ -31,10 +31,8 @@ from conformance.run.preconditions import (
     open_target,
     resolve_profile,
 )
-from conformance.run.probes import Probe, plan_probes
+from conformance.run.probes import plan_probes
 from conformance.run.profiles import Profile
-from conformance.run.properties import run_properties
-from conformance.run.readback import run_readback
 from conformance.run.recorder import Recorder
 from conformance.run.replay import replay_findings
 from conformance.run.reporting import complete_report, dry_run_plan
@@ -172,7 +170,7 @@ def _run(
             database_dir=str(options.hypothesis_db) if options.hypothesis_db else None,
         )
         try:
-            completed = _run_phases(phase, profile, probes, report)
+            completed = run_phases(phase, profile, probes, report)
             if report.aborted is None and not deadline.ran_out:
                 replay_findings(phase)
         finally:
@@ -202,64 +200,6 @@ def _run(
     if report.cut_short:
         return ExitCode.CUT_SHORT
     return ExitCode.OK if report.passed else ExitCode.FAILED
-
-
-def _run_phases(
-    phase: PhaseContext, profile: Profile, probes: list[Probe], report: RunReport
-) -> bool:
-    """Preflight, probes, properties, fuzzing; a target that stops answering stops them all.
-
-    Returns whether every phase ran to its end.
-    """
-    redactor = phase.recorder.redactor
-    try:
-        phase.liveness.preflight()
-        phase.credentials.preflight()
-        fuzzing = _fuzzing(phase, profile.fuzz_examples) if profile.fuzz_examples else None
-        run_probes(phase, probes)
-        run_properties(phase, profile)
-        if fuzzing is not None:
-            fuzzing()
-        run_readback(phase, profile, stop=lambda: phase.time_left() <= 0)
-    except TargetUnreachable as exc:
-        report.aborted = redactor.text(str(exc))
-    except CredentialRevoked as exc:
-        _revoked(report, exc, redactor)
-    except OutOfTime:
-        pass  # the deadline knows it ran out: the report says what was left undone
-    except PhaseAborted as exc:
-        if isinstance(exc.cause, CredentialRevoked):
-            _revoked(report, exc.cause, redactor)
-        elif isinstance(exc.cause, OutOfTime):
-            pass
-        elif isinstance(exc.cause, WriteBudgetExceeded):
-            report.notes.append(f"stopped early: {exc.cause}")
-        elif isinstance(exc.cause, TargetUnreachable):
-            report.aborted = redactor.text(str(exc.cause))
-        else:
-            report.aborted = redactor.text(f"{type(exc.cause).__name__}: {exc.cause}")
-    except WriteBudgetExceeded as exc:
-        report.notes.append(f"stopped early: {exc}")
-    else:
-        return True
-    return False
-
-
-def _revoked(report: RunReport, exc: CredentialRevoked, redactor: Redactor) -> None:
-    report.aborted = redactor.text(str(exc))
-    report.refused_credential = exc.credential.name or exc.credential.scheme
-
-
-def _fuzzing(phase: PhaseContext, examples: int) -> Callable[[], None]:
-    """The fuzzing phase, ready to run: schemathesis and the document are loaded now.
-
-    schemathesis takes a while to load, and profiles without fuzzing skip it. Loaded here,
-    in plain code before any phase starts a thread, it is ready for every thread.
-    """
-    from conformance.run.fuzzing import prepare_fuzzing, run_fuzzing  # noqa: PLC0415
-
-    prepared = prepare_fuzzing(phase.client.target)
-    return lambda: run_fuzzing(phase, examples=examples, prepared=prepared)
 
 
 def _rerun_command(options: RunOptions, profile: Profile, seed: int, concurrency: int) -> str:

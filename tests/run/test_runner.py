@@ -143,7 +143,7 @@ def test_an_internal_error_is_reported_without_the_secret(
     def explode(*args: object) -> None:
         raise RuntimeError(f"header was Basic {credentials.writer.secret}")
 
-    monkeypatch.setattr("conformance.run.runner.run_probes", explode)
+    monkeypatch.setattr("conformance.run.phase_order.run_probes", explode)
     monkeypatch.setattr("conformance.reference.server.generate_credentials", lambda: credentials)
     assert main(["run", "--profile", "smoke"]) == 3
     err = capsys.readouterr().err
