@@ -29,7 +29,7 @@ from conformance.run.findings import ReplayPlan
 from conformance.run.phases import PhaseAborted, PhaseContext, Unanswered
 from conformance.run.property_database import property_database
 from conformance.run.run_results import RunResult, record_results
-from conformance.run.shrink_turns import SHRINK_REQUESTS, FailureKind, ShrinkTurns, Stopped
+from conformance.run.shrink_turns import SHRINK_REQUESTS, ShrinkTurns, Stopped, failure_kind
 from conformance.sandbox import UnsafeWriteError
 
 __all__ = ["PhaseAborted", "Planned", "run_property"]
@@ -139,10 +139,6 @@ class _ShrunkAlready(BaseException):
     """An earlier run of the phase shrank a failure of the same kind: this one is dropped."""
 
 
-def _kind(failures: list[ConformanceFailure]) -> FailureKind:
-    return (failures[0].check, failures[0].title)
-
-
 class _Run(Generic[T]):
     """One Hypothesis run of a property: its share of examples, its seed, what it found."""
 
@@ -201,7 +197,7 @@ class _Run(Generic[T]):
         except unittest.SkipTest:
             pass  # a replay with nothing saved to replay
         finally:
-            found = None if self.found.failure is None else _kind(self.found.failure[1])
+            found = None if self.found.failure is None else failure_kind(self.found.failure[1])
             extra = max(self.found.sent - self.share.examples, 0)
             self.turns.finish(self.share.index, extra_sent=extra, found=found)
 
@@ -262,7 +258,7 @@ class _Run(Generic[T]):
         index = self.share.index
         with self.guard.let_go():
             self.turns.wait_for_turn(index)
-        if self.turns.shrunk(_kind(failures)):
+        if self.turns.shrunk(failure_kind(failures)):
             raise _ShrunkAlready
         self._request_cap = self.found.sent + self.turns.budget_left(index)
 

@@ -16,6 +16,7 @@ from typing import Any
 import jsonpath
 
 from conformance.run.config_error import ConfigError
+from conformance.run.target_values import string
 from conformance.sandbox import PLACEHOLDERS, Sandbox, placeholders
 
 __all__ = [
@@ -119,17 +120,9 @@ def parse_readback(
     return config
 
 
-def _text(value: Any, key: str, source: str, example: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(
-            source, key, f"must be a non-empty string, got {value!r}", f"set {key} = {example}"
-        )
-    return value
-
-
 def _path(value: Any, key: str, source: str, sandbox: Sandbox) -> str:
     example = '"/api/v2/workspaces/{workspace}/incidents/{source}/{id}"'
-    path = _text(value, key, source, example)
+    path = string(value, key, source, example)
     if not path.startswith("/"):
         raise ConfigError(
             source, key, f"must be a path from base_url, got {path!r}", f"set {key} = {example}"
@@ -166,7 +159,7 @@ def _require_sources(sandbox: Sandbox, key: str, source: str) -> None:
 
 
 def _query(value: Any, key: str, source: str) -> JsonPathQuery:
-    text = _text(value, key, source, '"$.status"')
+    text = string(value, key, source, '"$.status"')
     try:
         return JsonPathQuery.parse(text)
     except jsonpath.JSONPathError as exc:
@@ -178,7 +171,7 @@ def _query(value: Any, key: str, source: str) -> JsonPathQuery:
 
 def _credential_name(value: Any, name: str, auth: Collection[str], source: str) -> str:
     key = f"readback.{name}"
-    text = _text(value, key, source, '"writer"')
+    text = string(value, key, source, '"writer"')
     if text not in auth:
         tables = ", ".join(sorted(auth))
         raise ConfigError(

@@ -15,9 +15,12 @@ and will finish or wait in its turn.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import Literal
 
-__all__ = ["SHRINK_REQUESTS", "FailureKind", "ShrinkTurns", "Stopped"]
+from conformance.checks import ConformanceFailure
+
+__all__ = ["SHRINK_REQUESTS", "FailureKind", "ShrinkTurns", "Stopped", "failure_kind"]
 
 SHRINK_REQUESTS = 200
 """Requests a property may send beyond its planned examples, shrinking a failure or making up
@@ -26,6 +29,12 @@ smallest possible one, and each unanswered request costs a full timeout."""
 
 FailureKind = tuple[str, str]
 """(check, title): failures of one kind are the same bug, whatever the example."""
+
+
+def failure_kind(failures: Sequence[ConformanceFailure]) -> FailureKind:
+    """The kind of a failing example: that of its first failure."""
+    return (failures[0].check, failures[0].title)
+
 
 State = Literal["pending", "generating", "waiting", "shrinking", "finished"]
 

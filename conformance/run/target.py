@@ -21,8 +21,10 @@ from conformance.reports import FlakyPolicy
 from conformance.run.config_error import ConfigError
 from conformance.run.credentials import Credential
 from conformance.run.readback_config import ReadbackConfig, parse_readback
+from conformance.run.sandbox_config import parse_sandbox
 from conformance.run.target_keys import reject_unknown_keys
-from conformance.sandbox import Incident, Sandbox, User
+from conformance.run.target_values import list_value, string, table
+from conformance.sandbox import Sandbox
 
 __all__ = ["ConfigError", "Limits", "Target", "load_target", "parse_target"]
 
@@ -82,12 +84,12 @@ def load_target(path: Path, environ: Mapping[str, str] | None = None) -> Target:
 def parse_target(raw: Mapping[str, Any], *, source: str, environ: Mapping[str, str]) -> Target:
     reject_unknown_keys(raw, source)
     base_url = _base_url(raw.get("base_url"), source)
-    auth = _table(raw, "auth", source, required=True)
+    auth = table(raw, "auth", source, required=True)
     writer = _credential(auth, "writer", source, environ, required=True)
     assert writer is not None  # required=True guarantees it
-    sandbox = _sandbox(_table(raw, "sandbox", source), source)
+    sandbox = parse_sandbox(table(raw, "sandbox", source), source)
     return Target(
-        name=_string(raw.get("name", Path(source).stem), "name", source),
+        name=string(raw.get("name", Path(source).stem), "name", source),
         base_url=base_url,
         writer=writer,
         no_scope=_credential(auth, "no_scope", source, environ, required=False),
@@ -96,56 +98,23 @@ def parse_target(raw: Mapping[str, Any], *, source: str, environ: Mapping[str, s
         readback=parse_readback(
             raw.get("readback"), source=source, sandbox=sandbox, auth=set(auth)
         ),
-        limits=_limits(_table(raw, "limits", source), source),
+        limits=_limits(table(raw, "limits", source), source),
         production_hosts=tuple(
-            _string(host, f"production_hosts[{i}]", source).lower()
+            string(host, f"production_hosts[{i}]", source).lower()
             for i, host in enumerate(
-                _list(raw.get("production_hosts", []), "production_hosts", source)
+                list_value(raw.get("production_hosts", []), "production_hosts", source)
             )
         ),
         relax=frozenset(
-            canonical_clause_id(_string(c, f"checks.relax[{i}]", source))
+            canonical_clause_id(string(c, f"checks.relax[{i}]", source))
             for i, c in enumerate(
-                _list(_table(raw, "checks", source).get("relax", []), "checks.relax", source)
+                list_value(table(raw, "checks", source).get("relax", []), "checks.relax", source)
             )
         ),
-        profile_sizes=_profile_sizes(_table(raw, "profiles", source), source),
-        problem_codes=_problem_codes(
-            _table(raw, "checks", source).get("problem_codes", {}), source
-        ),
-        flaky=_flaky(_table(raw, "checks", source).get("flaky", "fail"), source),
+        profile_sizes=_profile_sizes(table(raw, "profiles", source), source),
+        problem_codes=_problem_codes(table(raw, "checks", source).get("problem_codes", {}), source),
+        flaky=_flaky(table(raw, "checks", source).get("flaky", "fail"), source),
     )
-
-
-def _table(
-    raw: Mapping[str, Any], key: str, source: str, *, required: bool = False
-) -> Mapping[str, Any]:
-    value = raw.get(key)
-    if value is None:
-        if required:
-            raise ConfigError(source, key, "missing table", f"add a [{key}] table")
-        return {}
-    if not isinstance(value, Mapping):
-        raise ConfigError(
-            source, key, f"must be a table, got {type(value).__name__}", f"write it as [{key}]"
-        )
-    return value
-
-
-def _string(value: Any, key: str, source: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(
-            source, key, f"must be a non-empty string, got {value!r}", f'set {key} = "..."'
-        )
-    return value
-
-
-def _list(value: Any, key: str, source: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise ConfigError(
-            source, key, f"must be a list, got {type(value).__name__}", f"write {key} = [...]"
-        )
-    return value
 
 
 def _base_url(value: Any, source: str) -> str:
@@ -185,8 +154,8 @@ def _credential(
         raise ConfigError(source, prefix, "must be a table", f"write it as [{prefix}]")
     scheme = table.get("scheme", "basic")
     if scheme == "basic":
-        id_name = _string(table.get("client_id_env"), f"{prefix}.client_id_env", source)
-        secret_name = _string(table.get("client_secret_env"), f"{prefix}.client_secret_env", source)
+        id_name = string(table.get("client_id_env"), f"{prefix}.client_id_env", source)
+        secret_name = string(table.get("client_secret_env"), f"{prefix}.client_secret_env", source)
         return Credential(
             "basic",
             client_id=_env(environ, id_name, f"{prefix}.client_id_env", source),
@@ -195,70 +164,12 @@ def _credential(
             variables=(id_name, secret_name),
         )
     if scheme == "bearer":
-        token_name = _string(table.get("token_env"), f"{prefix}.token_env", source)
+        token_name = string(table.get("token_env"), f"{prefix}.token_env", source)
         token = _env(environ, token_name, f"{prefix}.token_env", source)
         return Credential("bearer", secret=token, name=prefix, variables=(token_name,))
     raise ConfigError(
         source, f"{prefix}.scheme", f"unknown scheme {scheme!r}", 'use "basic" or "bearer"'
     )
-
-
-def _sandbox(table: Mapping[str, Any], source: str) -> Sandbox:
-    def incidents(kind: str) -> tuple[Incident, ...]:
-        entries = _list(table.get(kind, []), f"sandbox.{kind}", source)
-        result = []
-        for index, entry in enumerate(entries):
-            key = f"sandbox.{kind}[{index}]"
-            if not isinstance(entry, Mapping):
-                raise ConfigError(
-                    source, key, "must be a table", '{ id = "...", workspace = "..." }'
-                )
-            result.append(
-                Incident(
-                    id=_string(entry.get("id"), f"{key}.id", source),
-                    workspace=_string(entry.get("workspace"), f"{key}.workspace", source),
-                    source=_optional_string(entry.get("source"), f"{key}.source", source),
-                )
-            )
-        return tuple(result)
-
-    sandbox = Sandbox(
-        writable=incidents("writable"), foreign=incidents("foreign"), users=_users(table, source)
-    )
-    overlap = {i.id for i in sandbox.writable} & {i.id for i in sandbox.foreign}
-    if overlap:
-        raise ConfigError(
-            source,
-            "sandbox",
-            f"ids listed as both writable and foreign: {sorted(overlap)}",
-            "list each id once",
-        )
-    return sandbox
-
-
-def _optional_string(value: Any, key: str, source: str) -> str | None:
-    return None if value is None else _string(value, key, source)
-
-
-def _users(table: Mapping[str, Any], source: str) -> tuple[User, ...]:
-    users = []
-    for index, entry in enumerate(_list(table.get("users", []), "sandbox.users", source)):
-        key = f"sandbox.users[{index}]"
-        if not isinstance(entry, Mapping):
-            raise ConfigError(source, key, "must be a table", '{ id = "...", email = "..." }')
-        users.append(
-            User(
-                id=_string(entry.get("id"), f"{key}.id", source),
-                email=_optional_string(entry.get("email"), f"{key}.email", source),
-                display_name=_optional_string(
-                    entry.get("displayName"), f"{key}.displayName", source
-                ),
-            )
-        )
-    ids = [user.id for user in users]
-    if len(set(ids)) != len(ids):
-        raise ConfigError(source, "sandbox.users", "a user id is listed twice", "list each once")
-    return tuple(users)
 
 
 def _limits(table: Mapping[str, Any], source: str) -> Limits:
