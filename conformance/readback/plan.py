@@ -6,6 +6,10 @@ another lane's requests. A lane sends one write, or two to one incident (the sec
 the first is answered, for C21e). One lane per round mixes a writable witness with foreign
 incidents and a wrong workspace hint (C21c); the incidents no lane names are read after every
 lane has settled (C21d). Pure: ``random.Random`` only.
+
+The kinds of write (``SHAPES``) are dealt from a deck that lasts the whole phase, so a short
+phase still sends every kind once before it repeats one; removing an assignee is sent only to
+an incident that reads back with one, where a lost removal shows.
 """
 
 from __future__ import annotations
@@ -18,9 +22,31 @@ from typing import Any
 from conformance.business_rules import DOCUMENTED_REASONS
 from conformance.sandbox import Incident, Sandbox
 
-__all__ = ["Lane", "Round", "Vocabulary", "plan_round"]
+__all__ = ["SHAPES", "Lane", "Round", "ShapeDeck", "Vocabulary", "plan_round"]
 
 Item = dict[str, Any]
+
+SHAPES = ("full", "status", "pair", "mismatched", "assign", "unassign", "both", "nulls", "note")
+"""The kinds of write a lane may send to one incident (``full`` sets every field)."""
+UNASSIGNING = frozenset({"unassign", "both"})
+
+
+class ShapeDeck:
+    """The kinds of write, dealt in a shuffled order; every kind once before any repeats."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+        self._left: list[str] = []
+
+    def deal(self, *, assigned: bool) -> str:
+        """The next kind; one that removes the assignee only where there is one to remove."""
+        if not self._left:
+            self._left = list(SHAPES)
+            self._rng.shuffle(self._left)
+        for index, shape in enumerate(self._left):
+            if assigned or shape not in UNASSIGNING:
+                return self._left.pop(index)
+        return "assign"  # only removals are left: assign now, so a later round can remove
 
 
 @dataclass(frozen=True)
@@ -56,17 +82,20 @@ def plan_round(
     *,
     lanes: int,
     token: str,
+    deck: ShapeDeck,
+    assigned: frozenset[str] = frozenset(),
 ) -> Round:
     """One round over the ``writable`` and ``foreign`` incidents still in play.
 
     ``token`` makes every comment of the run unique, so a comment that shows on the wrong
-    incident is told apart from one written there.
+    incident is told apart from one written there. ``deck`` deals the kinds of write across
+    rounds; ``assigned`` names the incidents that read back with an assignee.
     """
     pool = list(writable)
     rng.shuffle(pool)
     if len(pool) > 1:
         pool.pop()  # stays out of every lane, so each round judges an unnamed incident
-    draw = _Drawer(rng, sandbox, vocabulary, token)
+    draw = _Drawer(rng, sandbox, vocabulary, token, deck=deck, assigned=assigned)
     planned: list[Lane] = []
     if pool and (foreign or len(sandbox.workspaces) > 1):
         planned.append(draw.forbidden_lane(pool.pop(), pool, foreign))
@@ -82,9 +111,17 @@ def plan_round(
 
 class _Drawer:
     def __init__(
-        self, rng: random.Random, sandbox: Sandbox, vocabulary: Vocabulary, token: str
+        self,
+        rng: random.Random,
+        sandbox: Sandbox,
+        vocabulary: Vocabulary,
+        token: str,
+        *,
+        deck: ShapeDeck,
+        assigned: frozenset[str],
     ) -> None:
         self.rng, self.sandbox, self.vocabulary, self.token = rng, sandbox, vocabulary, token
+        self.deck, self.assigned = deck, assigned
         self.comments = 0
 
     def lane(self, incidents: list[Incident]) -> Lane:
@@ -130,23 +167,7 @@ class _Drawer:
         item: Item = {"id": incident.id}
         if rng.random() < 0.5:
             item["workspace"] = incident.workspace
-        shape = (
-            "full"
-            if full
-            else rng.choice(
-                (
-                    "full",
-                    "status",
-                    "pair",
-                    "mismatched",
-                    "assign",
-                    "unassign",
-                    "both",
-                    "nulls",
-                    "note",
-                )
-            )
-        )
+        shape = "full" if full else self.deck.deal(assigned=incident.id in self.assigned)
         if shape in ("full", "status", "nulls"):
             item["status"] = rng.choice(vocabulary.statuses)
         if shape in ("full", "pair"):

@@ -11,9 +11,8 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from conformance.reference import handlers
 from conformance.reference.accounts import Credentials
 from conformance.sandbox import Incident, Sandbox
 
@@ -53,6 +52,8 @@ class ServesTarget(Protocol):
     def sandbox(self) -> Sandbox: ...
     @property
     def credentials(self) -> Credentials: ...
+    @property
+    def users(self) -> tuple[Mapping[str, str], ...]: ...
 
     max_items: int
 
@@ -72,7 +73,7 @@ def _incidents(incidents: Iterable[Incident]) -> str:
     return "[\n" + "\n".join(rows) + "\n]" if rows else "[]"
 
 
-def _users(users: Iterable[Mapping[str, Any]]) -> str:
+def _users(users: Iterable[Mapping[str, str]]) -> str:
     rows = [
         "  { "
         + ", ".join(
@@ -86,29 +87,20 @@ def _users(users: Iterable[Mapping[str, Any]]) -> str:
     return "[\n" + "\n".join(rows) + "\n]" if rows else "[]"
 
 
-def _observer(server: ServesTarget) -> object | None:
-    # The observer account (read-only, every workspace) comes with the reference's read-back.
-    return getattr(server.credentials, "observer", None)
-
-
 def _readback(server: ServesTarget, env_names: EnvNames) -> list[str]:
-    """The read-back tables: the reference answers ``{"data": <incident>, "meta": ...}``."""
-    lines = []
-    observer = _observer(server)
-    if observer is not None:
-        lines += [
-            "[auth.observer]",
-            'scheme = "basic"',
-            f"client_id_env = {_string(env_names.observer_client_id)}",
-            f"client_secret_env = {_string(env_names.observer_client_secret)}",
-            "",
-        ]
-    lines += [
+    """The read-back tables: the reference answers ``{"data": <incident>, "meta": ...}``, and
+    its observer account (read-only, every workspace) reads the foreign incidents."""
+    return [
+        "[auth.observer]",
+        'scheme = "basic"',
+        f"client_id_env = {_string(env_names.observer_client_id)}",
+        f"client_secret_env = {_string(env_names.observer_client_secret)}",
+        "",
         "[readback]",
         f"path = {_string(READ_PATH)}",
         'incident = "$.data"',
         'credential = "writer"',
-        *(['observer = "observer"'] if observer is not None else []),
+        'observer = "observer"',
         f"deadline_seconds = {READBACK_DEADLINE_SECONDS}",
         "",
         "[readback.fields]",
@@ -117,20 +109,11 @@ def _readback(server: ServesTarget, env_names: EnvNames) -> list[str]:
         'classificationReason = "$.classificationReason"',
         'assignee = "$.assignee.id"',
         "",
+        "[readback.comments]",
+        f"path = {_string(READ_PATH + '/comments')}",
+        'messages = "$.data[*].message"',
+        "",
     ]
-    if _serves_comments():
-        lines += [
-            "[readback.comments]",
-            f"path = {_string(READ_PATH + '/comments')}",
-            'messages = "$.data[*].message"',
-            "",
-        ]
-    return lines
-
-
-def _serves_comments() -> bool:
-    """Does the reference serve the comments route (``handlers.COMMENTS_PATH``)?"""
-    return getattr(handlers, "COMMENTS_PATH", None) is not None
 
 
 def target_file_text(server: ServesTarget, env_names: EnvNames = DEFAULT_ENV_NAMES) -> str:
@@ -152,11 +135,7 @@ def target_file_text(server: ServesTarget, env_names: EnvNames = DEFAULT_ENV_NAM
             "[sandbox]",
             f"writable = {_incidents(server.sandbox.writable)}",
             f"foreign = {_incidents(server.sandbox.foreign)}",
-            *(
-                [f"users = {_users(getattr(server, 'users', ()))}"]
-                if getattr(server, "users", ())
-                else []
-            ),
+            f"users = {_users(server.users)}",
             "",
             "[limits]",
             f"max_items = {int(server.max_items)}",
@@ -175,10 +154,9 @@ def env_values(server: ServesTarget, env_names: EnvNames = DEFAULT_ENV_NAMES) ->
         env_names.no_scope_client_id: no_scope.client_id,
         env_names.no_scope_client_secret: no_scope.secret,
     }
-    observer = _observer(server)
-    if observer is not None:
-        values[env_names.observer_client_id] = str(getattr(observer, "client_id", ""))
-        values[env_names.observer_client_secret] = str(getattr(observer, "secret", ""))
+    observer = server.credentials.observer
+    values[env_names.observer_client_id] = observer.client_id
+    values[env_names.observer_client_secret] = observer.secret
     return values
 
 

@@ -61,8 +61,9 @@ def cut_short(deadline: Deadline, planned: Sequence[str], begun: Sequence[str]) 
     return f"the time budget of {deadline.seconds:g} s ran out: {left_undone(planned, begun)}"
 
 
-def planned_phases(profile: Profile) -> list[str]:
-    """The phases a run of ``profile`` goes through, by the names they report progress under."""
+def planned_phases(profile: Profile, *, readback: bool) -> list[str]:
+    """The phases a run of ``profile`` goes through, by the names they report progress under;
+    ``readback``: the target file configures the read-back (C21)."""
     phases = ["probes"]
     for name, examples in (
         ("valid bulk updates", profile.property_examples),
@@ -73,6 +74,8 @@ def planned_phases(profile: Profile) -> list[str]:
             phases.append(name)
     if profile.fuzz_examples > 0:
         phases += ["fuzz (positive)", "fuzz (negative)"]
+    if readback:
+        phases.append("read-back")
     return [*phases, "replay"]
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from conformance.clauses import sub_clause_ids
 from conformance.openapi import corrected_document
 from conformance.readback import Expectation, Rules, Snapshot
-from conformance.readback.plan import Vocabulary, plan_round
+from conformance.readback.plan import ShapeDeck, Vocabulary, plan_round
 from conformance.run.client import WriteBudgetExceeded
 from conformance.run.concurrency import in_index_order
 from conformance.run.phases import PhaseContext
@@ -61,6 +61,7 @@ def run_readback(
         return
     phase = _Phase(context, target, config, clock)
     rounds = ROUNDS.get(profile.name, ROUNDS["default"])
+    context.begin(PHASE)
     context.progress.start(PHASE, rounds)
     try:
         phase.run(rounds, stop or (lambda: False))
@@ -69,6 +70,11 @@ def run_readback(
     finally:
         phase.report()
         context.progress.finish(f"{phase.reader.reads} reads judged")
+
+
+def _assigned(read: Snapshot) -> bool:
+    """Does the incident read back with an assignee (where the assignee is judged at all)?"""
+    return read.fields.get("assignee") not in (None, "")
 
 
 def _cannot_run(target: Target) -> str:
@@ -120,6 +126,7 @@ class _Phase:
     def run(self, rounds: int, stop: Callable[[], bool]) -> None:
         settled = self._settle([i for i in self.incidents.values() if self.reader.can_read(i)])
         vocabulary = _vocabulary()
+        deck = ShapeDeck(self.rng)
         for number in range(1, rounds + 1):
             if stop():
                 self.context.recorder.note("read-back stopped early: the run's time is up")
@@ -136,6 +143,10 @@ class _Phase:
                 vocabulary,
                 lanes=min(LANES, self.context.concurrency + 1),
                 token=f"{self.token}.{number}",
+                deck=deck,
+                assigned=frozenset(
+                    incident for incident, read in settled.items() if _assigned(read)
+                ),
             )
             failing = 0
             for verdict in self.rounds.run(plan, settled):

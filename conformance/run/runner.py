@@ -176,7 +176,11 @@ def _run(
         finally:
             phase.close()
     if deadline.ran_out:
-        report.cut_short = cut_short(deadline, planned_phases(profile), phase.begun)
+        report.cut_short = cut_short(
+            deadline,
+            planned_phases(profile, readback=target.readback is not None),
+            phase.begun,
+        )
         progress.line(f"run cut short: {report.cut_short}")
     report_skipped(report, phase.silences)
     skipped = [(clause, p.reason) for p in skipped_probes for clause in p.clauses]

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from conformance.business_rules import DOCUMENTED_REASONS
-from conformance.readback.plan import Round, Vocabulary, plan_round
+from conformance.readback.plan import SHAPES, Round, ShapeDeck, Vocabulary, plan_round
 from conformance.sandbox import Incident, Sandbox, User
 
 WRITABLE = tuple(Incident(f"INC-{n}", "ws-a", "Sentinel") for n in range(1, 9))
@@ -29,6 +29,7 @@ def _round(seed: int, *, sandbox: Sandbox = SANDBOX) -> Round:
         VOCABULARY,
         lanes=4,
         token="t",
+        deck=ShapeDeck(random.Random(seed)),
     )
 
 
@@ -81,3 +82,41 @@ def test_a_sandbox_of_one_incident_writes_it_and_judges_no_refusal() -> None:
     plan = _round(1, sandbox=sandbox)
     assert [lane.incidents for lane in plan.lanes] == [("INC-1",)]
     assert plan.quiet == ()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_deck_deals_every_kind_of_write_before_it_repeats_one(seed: int) -> None:
+    deck = ShapeDeck(random.Random(seed))
+    first = [deck.deal(assigned=True) for _ in SHAPES]
+    assert sorted(first) == sorted(SHAPES)
+    assert deck.deal(assigned=True) in SHAPES
+
+
+def test_the_deck_removes_an_assignee_only_where_there_is_one() -> None:
+    deck = ShapeDeck(random.Random(3))
+    dealt = [deck.deal(assigned=False) for _ in range(len(SHAPES) * 3)]
+    assert not {"unassign", "both"} & set(dealt)
+    # The removals wait in the deck: an incident with an assignee gets them next.
+    later = [deck.deal(assigned=True) for _ in range(len(SHAPES))]
+    assert {"unassign", "both"} <= set(later)
+
+
+def test_a_round_sends_unassigning_writes_only_to_assigned_incidents() -> None:
+    assigned = frozenset({"INC-1", "INC-2", "INC-3"})
+    for seed in range(20):
+        plan = plan_round(
+            random.Random(seed),
+            SANDBOX,
+            SANDBOX.writable,
+            SANDBOX.foreign,
+            VOCABULARY,
+            lanes=4,
+            token="t",
+            deck=ShapeDeck(random.Random(seed)),
+            assigned=assigned,
+        )
+        for lane in plan.lanes:
+            for items in lane.writes:
+                for item in items:
+                    if item.get("removeAssignee") and "user" not in item:
+                        assert item["id"] in assigned

@@ -15,15 +15,12 @@ from conformance.reference import (
     EnvNames,
     env_values,
     generate_credentials,
-    handlers,
     target_file_text,
     write_env_file,
     write_target_file,
 )
 from conformance.sandbox import Incident, Sandbox
 
-# The read-back tables follow what the reference serves: an observer account and a comments
-# route come with its read-back support.
 READ_PATH = "/api/v2/workspaces/{workspace}/incidents/{source}/{id}"
 
 
@@ -33,6 +30,9 @@ class FakeServer:
     sandbox: Sandbox
     credentials: Credentials
     max_items: int = 100
+    users: tuple[dict[str, str], ...] = (
+        {"id": "u-1", "email": "Analyst@Example.com", "displayName": "Analyst"},
+    )
 
 
 def server() -> FakeServer:
@@ -42,15 +42,12 @@ def server() -> FakeServer:
     return FakeServer("http://127.0.0.1:8123", sandbox, generate_credentials(), max_items=7)
 
 
-def _observer(fake: FakeServer) -> Any:
-    return getattr(fake.credentials, "observer", None)
-
-
 def _readback(fake: FakeServer) -> dict[str, Any]:
     readback: dict[str, Any] = {
         "path": READ_PATH,
         "incident": "$.data",
         "credential": "writer",
+        "observer": "observer",
         "deadline_seconds": 10,
         "fields": {
             "status": "$.status",
@@ -59,10 +56,7 @@ def _readback(fake: FakeServer) -> dict[str, Any]:
             "assignee": "$.assignee.id",
         },
     }
-    if _observer(fake) is not None:
-        readback["observer"] = "observer"
-    if getattr(handlers, "COMMENTS_PATH", None) is not None:
-        readback["comments"] = {"path": READ_PATH + "/comments", "messages": "$.data[*].message"}
+    readback["comments"] = {"path": READ_PATH + "/comments", "messages": "$.data[*].message"}
     return readback
 
 
@@ -70,12 +64,6 @@ def test_target_file_has_the_runner_shape(tmp_path: Path) -> None:
     fake = server()
     path = write_target_file(tmp_path / "target.toml", fake)
     parsed = tomllib.loads(path.read_text())
-    if _observer(fake) is not None:
-        assert parsed["auth"].pop("observer") == {
-            "scheme": "basic",
-            "client_id_env": "CF_OBSERVER_CLIENT_ID",
-            "client_secret_env": "CF_OBSERVER_CLIENT_SECRET",
-        }
     assert parsed == {
         "name": "reference",
         "base_url": "http://127.0.0.1:8123",
@@ -90,10 +78,16 @@ def test_target_file_has_the_runner_shape(tmp_path: Path) -> None:
                 "client_id_env": "CF_NO_SCOPE_CLIENT_ID",
                 "client_secret_env": "CF_NO_SCOPE_CLIENT_SECRET",
             },
+            "observer": {
+                "scheme": "basic",
+                "client_id_env": "CF_OBSERVER_CLIENT_ID",
+                "client_secret_env": "CF_OBSERVER_CLIENT_SECRET",
+            },
         },
         "sandbox": {
             "writable": [{"id": "INC-1001", "workspace": W1, "source": "Sentinel"}],
             "foreign": [{"id": "INC-3001", "workspace": W3}],
+            "users": [{"id": "u-1", "email": "Analyst@Example.com", "displayName": "Analyst"}],
         },
         "limits": {"max_items": 7},
         "readback": _readback(fake),
@@ -121,10 +115,9 @@ def test_env_names_are_configurable() -> None:
         "B_ID": fake.credentials.no_scope.client_id,
         "B_SECRET": fake.credentials.no_scope.secret,
     }
-    observer = _observer(fake)
-    if observer is not None:
-        assert parsed["auth"]["observer"]["client_secret_env"] == "C_SECRET"
-        expected |= {"C_ID": observer.client_id, "C_SECRET": observer.secret}
+    observer = fake.credentials.observer
+    assert parsed["auth"]["observer"]["client_secret_env"] == "C_SECRET"
+    expected |= {"C_ID": observer.client_id, "C_SECRET": observer.secret}
     assert env_values(fake, names) == expected
 
 
@@ -135,20 +128,14 @@ def test_env_file_is_dotenv_and_private(tmp_path: Path) -> None:
     path.chmod(0o644)
     write_env_file(path, fake)
     lines = path.read_text().splitlines()
-    observer = _observer(fake)
+    observer = fake.credentials.observer
     assert lines == [
         f"CF_WRITER_CLIENT_ID={fake.credentials.writer.client_id}",
         f"CF_WRITER_CLIENT_SECRET={fake.credentials.writer.secret}",
         f"CF_NO_SCOPE_CLIENT_ID={fake.credentials.no_scope.client_id}",
         f"CF_NO_SCOPE_CLIENT_SECRET={fake.credentials.no_scope.secret}",
-        *(
-            []
-            if observer is None
-            else [
-                f"CF_OBSERVER_CLIENT_ID={observer.client_id}",
-                f"CF_OBSERVER_CLIENT_SECRET={observer.secret}",
-            ]
-        ),
+        f"CF_OBSERVER_CLIENT_ID={observer.client_id}",
+        f"CF_OBSERVER_CLIENT_SECRET={observer.secret}",
     ]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
@@ -156,4 +143,9 @@ def test_env_file_is_dotenv_and_private(tmp_path: Path) -> None:
 def test_empty_sandbox_lists_are_valid_toml() -> None:
     fake = server()
     fake.sandbox = Sandbox()
-    assert tomllib.loads(target_file_text(fake))["sandbox"] == {"writable": [], "foreign": []}
+    fake.users = ()
+    assert tomllib.loads(target_file_text(fake))["sandbox"] == {
+        "writable": [],
+        "foreign": [],
+        "users": [],
+    }

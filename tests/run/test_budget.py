@@ -44,18 +44,19 @@ def test_each_profile_fits_its_ci_job() -> None:
     assert budgets["nightly"] < budgets["release"] <= 80 * 60
 
 
-def test_planned_phases_follow_the_profile() -> None:
-    assert planned_phases(DEFAULT) == [
+def test_planned_phases_follow_the_profile_and_the_target() -> None:
+    assert planned_phases(DEFAULT, readback=True) == [
         "probes",
         "valid bulk updates",
         "invalid bulk updates",
         "no id leaks across requests",
         "fuzz (positive)",
         "fuzz (negative)",
+        "read-back",
         "replay",
     ]
     smoke = dataclasses.replace(PROFILES["smoke"], leak_sequences=0)
-    assert planned_phases(smoke) == [
+    assert planned_phases(smoke, readback=False) == [
         "probes",
         "valid bulk updates",
         "invalid bulk updates",
