@@ -81,12 +81,10 @@ def replay_findings(context: PhaseContext) -> None:
         with lock:
             reason = stopped[0] if stopped else ""
         if reason:
-            replays = dict.fromkeys(
-                _fingerprints(group), Replay(0, False, f"not replayed: {reason}")
-            )
+            replays = dict.fromkeys(_fingerprints(group), Replay(0, False, reason))
         elif plan is None:
             replays = dict.fromkeys(
-                _fingerprints(group), Replay(0, False, "not replayed: no request to send")
+                _fingerprints(group), Replay(0, False, "no single request shows it again")
             )
         else:
             replays, reason = _replay(context, plan, group)
@@ -156,11 +154,7 @@ def _replay(
     if throttled:
         notes.append(f"{throttled} replay(s) still throttled (429), not judged")
     if stopped:
-        notes.append(
-            f"only {attempts} of {most} replays: {stopped}"
-            if attempts
-            else f"not replayed: {stopped}"
-        )
+        notes.append(f"only {attempts} of {most} replays: {stopped}" if attempts else stopped)
     note = "; ".join(notes)
     replays = {
         fingerprint: Replay(reproduced_at[fingerprint], True)

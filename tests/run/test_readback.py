@@ -47,7 +47,7 @@ def _run(
         try:
             run_readback(context, PROFILES[profile], clock=time.clock, **kw)
         finally:
-            context.workers.close()
+            context.close()
     return recorder, context, out.getvalue()
 
 
@@ -206,6 +206,6 @@ def test_only_a_part_of_c21_records_only_its_findings() -> None:
             client=client, recorder=recorder, progress=Progress(io.StringIO()), seed=1
         )
         run_readback(context, PROFILES["smoke"], clock=time.clock)
-        context.workers.close()
+        context.close()
     assert {record.clause for record in recorder.records} <= {"C21a"}
     assert recorder.checked["C21b"] == 0

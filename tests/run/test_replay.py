@@ -259,7 +259,7 @@ def test_a_spent_time_budget_stops_the_replays_with_a_note() -> None:
             "the run's time budget of 1 s is spent "
             "(raise limits.max_run_seconds or --max-run-seconds to allow more)"
         )
-        assert _replays(context) == [Replay(0, False, f"not replayed: {spent}")]
+        assert _replays(context) == [Replay(0, False, spent)]
     assert context.recorder.notes == [f"replay stopped: {spent}"]
     assert context.client.deadline.ran_out
 
@@ -274,7 +274,7 @@ def test_a_spent_write_budget_stops_the_replays_with_a_note() -> None:
             Replay(
                 0,
                 False,
-                "not replayed: write budget of 3 requests used up "
+                "write budget of 3 requests used up "
                 "(raise limits.max_write_requests to allow more)",
             ),
         ]

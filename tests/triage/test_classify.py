@@ -60,9 +60,7 @@ FLAKY = Replay(3, False)
     [
         pytest.param(REPRODUCED, False, False, "new", id="new"),
         pytest.param(None, False, False, "new", id="new-not-replayed"),
-        pytest.param(
-            Replay(0, False, "not replayed: budget"), False, False, "new", id="unreplayed"
-        ),
+        pytest.param(Replay(0, False, "budget"), False, False, "new", id="unreplayed"),
         pytest.param(REPRODUCED, False, True, "still-failing", id="still-failing"),
         pytest.param(FLAKY, False, True, "flaky", id="flaky-over-still-failing"),
         pytest.param(FLAKY, False, False, "flaky", id="flaky-over-new"),
