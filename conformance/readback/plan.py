@@ -39,13 +39,17 @@ class ShapeDeck:
         self._left: list[str] = []
 
     def deal(self, *, assigned: bool) -> str:
-        """The next kind; one that removes the assignee only where there is one to remove."""
+        """The next kind. A removal of the assignee goes only where there is one to remove,
+        and goes there first: few incidents of a short phase have an assignee."""
         if not self._left:
             self._left = list(SHAPES)
             self._rng.shuffle(self._left)
-        for index, shape in enumerate(self._left):
-            if assigned or shape not in UNASSIGNING:
-                return self._left.pop(index)
+        removals = [i for i, shape in enumerate(self._left) if shape in UNASSIGNING]
+        others = [i for i, shape in enumerate(self._left) if shape not in UNASSIGNING]
+        if assigned:
+            return self._left.pop((removals or others)[0])
+        if others:
+            return self._left.pop(others[0])
         return "assign"  # only removals are left: assign now, so a later round can remove
 
 
@@ -101,6 +105,8 @@ def plan_round(
         planned.append(draw.forbidden_lane(pool.pop(), pool, foreign))
     if pool:
         planned.append(draw.pair_lane(pool.pop()))
+    # Incidents with an assignee go to the lanes below first: a removal shows only on them.
+    pool.sort(key=lambda incident: incident.id in assigned)
     while pool and len(planned) < lanes:
         size = min(len(pool), rng.choice((1, 1, 2)))
         planned.append(draw.lane([pool.pop() for _ in range(size)]))
