@@ -180,8 +180,10 @@ def expect(
             continue
         for name in demands:
             demands[name] = _applied(name, demands[name], items, write.index, rules)
+        # An id named twice may end with any one item's values (C21a): a comment is owed
+        # only when every item naming it carries one, and then any one of them will do.
         texts = _comments(items)
-        if texts:
+        if texts and all(_comments([item]) for item in items):
             comments.append(CommentDemand(texts, True, "C21a", write.index))
     others = frozenset(normal_comment(text) for text in other_comments) - _sent_here(
         incident_id, writes

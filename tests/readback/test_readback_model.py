@@ -199,6 +199,24 @@ def test_a_field_that_is_not_configured_is_not_judged() -> None:
         pytest.param(
             (_forbidden({"comment": "new note"}),), {"older note"}, True, id="forbidden-untouched"
         ),
+        pytest.param(
+            (_accepted({"status": "Closed"}, {"comment": "new note"}),),
+            {"older note"},
+            True,
+            id="duplicate-without-a-comment-may-win",
+        ),
+        pytest.param(
+            (_accepted({"comment": "first"}, {"comment": "second"}),),
+            {"older note", "first"},
+            True,
+            id="duplicates-each-with-a-comment-one-shows",
+        ),
+        pytest.param(
+            (_accepted({"comment": "first"}, {"comment": "second"}),),
+            {"older note"},
+            False,
+            id="duplicates-each-with-a-comment-none-shows",
+        ),
     ],
 )
 def test_comments_are_judged_as_a_set(

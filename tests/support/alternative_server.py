@@ -526,36 +526,34 @@ class AlternativeServer:
         if self._lander is not None:
             self._lander.join(timeout=10)
 
-    def target_toml(self, *, readback: bool = False) -> str:
-        """The target file; ``readback=True`` adds the read-back keys (``readback_toml()``)."""
+    def target_toml(self) -> str:
+        """The target file, read-back keys included (``readback_toml()``)."""
         limits = f"[limits]\nmax_items = {MAX_ITEMS}\n" if self.variants.batch_cap else ""
         return (
             f'name = "alternative"\nbase_url = "{self.base_url}"\n'
             '[auth.writer]\nscheme = "bearer"\ntoken_env = "ALT_WRITER_TOKEN"\n'
             '[auth.no_scope]\nscheme = "bearer"\ntoken_env = "ALT_READER_TOKEN"\n'
-            f"{self.readback_toml() if readback else self._sandbox_toml(sources=False)}"
+            f"{self.readback_toml()}"
             f"{limits}"
         )
 
-    def _sandbox_toml(self, *, sources: bool) -> str:
+    def _sandbox_toml(self) -> str:
         def incidents(entries: tuple[Incident, ...]) -> str:
             rows = []
             for i in entries:
-                source = f', source = "{SOURCES.get(i.id, "Sentinel")}"' if sources else ""
+                source = f', source = "{SOURCES.get(i.id, "Sentinel")}"'
                 rows.append(f'{{ id = "{i.id}", workspace = "{i.workspace}"{source} }}')
             return ", ".join(rows)
 
-        text = (
+        users = ", ".join(
+            "{ " + ", ".join(f'{key} = "{value}"' for key, value in user.items()) + " }"
+            for user in USERS
+        )
+        return (
             f"[sandbox]\nwritable = [{incidents(self.sandbox.writable)}]\n"
             f"foreign = [{incidents(self.sandbox.foreign)}]\n"
+            f"users = [{users}]\n"
         )
-        if sources:
-            users = ", ".join(
-                "{ " + ", ".join(f'{key} = "{value}"' for key, value in user.items()) + " }"
-                for user in USERS
-            )
-            text += f"users = [{users}]\n"
-        return text
 
     def readback_toml(self) -> str:
         """The read-back part of the target file: ``[sandbox]`` with sources and users,
@@ -567,7 +565,7 @@ class AlternativeServer:
         """
         deadline = 10 if self.variants.late_updates else 5
         return (
-            self._sandbox_toml(sources=True)
+            self._sandbox_toml()
             + '[auth.observer]\nscheme = "bearer"\ntoken_env = "ALT_OBSERVER_TOKEN"\n'
             + "[readback]\n"
             + f'path = "{READ_PATH}"\n'
@@ -578,7 +576,9 @@ class AlternativeServer:
             + 'status = "$.state"\n'
             + 'classification = "$.classification.value"\n'
             + 'classificationReason = "$.classification.reason"\n'
-            + 'assignee = "$.owner.userId"\n'
+            # By email: the server stores emails in lower case, the suite compares them
+            # ignoring case (C21a).
+            + 'assignee = "$.owner.mail"\n'
             + "[readback.comments]\n"
             + f'path = "{NOTES_PATH}"\n'
             + 'messages = "$.data.notes[*].body"\n'
