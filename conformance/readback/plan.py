@@ -9,7 +9,9 @@ lane has settled (C21d). Pure: ``random.Random`` only.
 
 The kinds of write (``SHAPES``) are dealt from a deck that lasts the whole phase, so a short
 phase still sends every kind once before it repeats one; removing an assignee is sent only to
-an incident that reads back with one, where a lost removal shows.
+an incident an earlier round assigned (``assigned_after``), where a lost removal shows. Both
+follow from the seed alone, never from what the target answered, so a seed sends the same
+writes again.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 from conformance.business_rules import DOCUMENTED_REASONS
 from conformance.sandbox import Incident, Sandbox
 
-__all__ = ["SHAPES", "Lane", "Round", "ShapeDeck", "Vocabulary", "plan_round"]
+__all__ = ["SHAPES", "Lane", "Round", "ShapeDeck", "Vocabulary", "assigned_after", "plan_round"]
 
 Item = dict[str, Any]
 
@@ -93,7 +95,7 @@ def plan_round(
 
     ``token`` makes every comment of the run unique, so a comment that shows on the wrong
     incident is told apart from one written there. ``deck`` deals the kinds of write across
-    rounds; ``assigned`` names the incidents that read back with an assignee.
+    rounds; ``assigned`` names the incidents earlier rounds gave an assignee.
     """
     pool = list(writable)
     rng.shuffle(pool)
@@ -200,6 +202,31 @@ class _Drawer:
         reasons = sorted(_reasons(item.get("classification")) & set(self.vocabulary.reasons))
         if reasons:
             item["classificationReason"] = self.rng.choice(reasons)
+
+
+def assigned_after(plan: Round, sandbox: Sandbox, before: frozenset[str]) -> frozenset[str]:
+    """The incidents with an assignee once ``plan``'s writes are applied, as far as the writes
+    alone tell: a sandbox user given, not taken away in the same item, to a writable incident
+    named with its own workspace or none. An id named twice in one write may end either way
+    (C21a), so it counts as not assigned."""
+    assigned = set(before)
+    users = {user.id for user in sandbox.users}
+    for lane in plan.lanes:
+        for items in lane.writes:
+            named = [item["id"] for item in items]
+            for item in items:
+                incident = sandbox.incident(item["id"])
+                if incident is None or not sandbox.is_writable(incident.id):
+                    continue
+                if item.get("workspace") not in (None, incident.workspace):
+                    continue
+                user = item.get("user")
+                given = isinstance(user, dict) and user.get("id") in users
+                if given and not item.get("removeAssignee") and named.count(incident.id) == 1:
+                    assigned.add(incident.id)
+                elif given or item.get("removeAssignee") or named.count(incident.id) > 1:
+                    assigned.discard(incident.id)
+    return frozenset(assigned)
 
 
 def _reasons(classification: object) -> frozenset[str]:

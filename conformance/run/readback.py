@@ -17,7 +17,7 @@ from collections.abc import Callable
 from conformance.clauses import sub_clause_ids
 from conformance.openapi import corrected_document
 from conformance.readback import Expectation, Rules, Snapshot
-from conformance.readback.plan import ShapeDeck, Vocabulary, plan_round
+from conformance.readback.plan import ShapeDeck, Vocabulary, assigned_after, plan_round
 from conformance.run.client import WriteBudgetExceeded
 from conformance.run.concurrency import in_index_order
 from conformance.run.phases import PhaseContext
@@ -72,11 +72,6 @@ def run_readback(
         context.progress.finish(f"{phase.reader.reads} reads judged")
 
 
-def _assigned(read: Snapshot) -> bool:
-    """Does the incident read back with an assignee (where the assignee is judged at all)?"""
-    return read.fields.get("assignee") not in (None, "")
-
-
 def _cannot_run(target: Target) -> str:
     if target.readback is None:
         return "the target file has no [readback] table: C21 needs a read operation to judge"
@@ -127,6 +122,7 @@ class _Phase:
         settled = self._settle([i for i in self.incidents.values() if self.reader.can_read(i)])
         vocabulary = _vocabulary()
         deck = ShapeDeck(self.rng)
+        assigned: frozenset[str] = frozenset()
         for number in range(1, rounds + 1):
             if stop():
                 self.context.recorder.note("read-back stopped early: the run's time is up")
@@ -144,10 +140,9 @@ class _Phase:
                 lanes=min(LANES, self.context.concurrency + 1),
                 token=f"{self.token}.{number}",
                 deck=deck,
-                assigned=frozenset(
-                    incident for incident, read in settled.items() if _assigned(read)
-                ),
+                assigned=assigned,
             )
+            assigned = assigned_after(plan, self.target.sandbox, assigned)
             failing = 0
             for verdict in self.rounds.run(plan, settled):
                 self.findings += verdict.findings

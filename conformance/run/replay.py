@@ -182,7 +182,10 @@ def _shown(context: PhaseContext, plan: ReplayPlan, pending: set[str]) -> set[st
             except TargetUnreachable as gone:
                 raise _Stop(str(gone)) from None
             failure = unanswered_failure(planned, silence, client)
-            return shown | _matching([failure], None, None, pending)
+            sent = Request.from_content(
+                planned.method, silence.url, dict(planned.headers), planned.content
+            )
+            return shown | _matching([failure], sent, None, pending)
         except TargetUnreachable as gone:  # the liveness checks after a timeout: gone
             raise _Stop(str(gone)) from None
         except (WriteBudgetExceeded, OutOfTime) as exc:

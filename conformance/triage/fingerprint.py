@@ -28,9 +28,12 @@ The recipe (version 2; a baseline file and last night's report hold its output):
    suite has not met. So two crashes that differ only in the text of an id (too long, not
    ASCII) are one finding; its kinds of request and its minimal example show the input.
    Booleans are plain values: the contract's flags are booleans.
-3. Join the parts (four, or two for a server error) with the unit separator (U+001F) and
-   hash the text with SHA-256.
-4. The fingerprint is the first 16 hex digits of the hash.
+3. A request left unanswered (C22) is identified the same way, for the same reason: a server
+   that hangs on two kinds of input has two bugs. Its variant is the method and the kind of
+   input: ``no answer to a POST with a JSON array``.
+4. Join the parts (four, or two with a variant) with the unit separator (U+001F) and hash the
+   text with SHA-256.
+5. The fingerprint is the first 16 hex digits of the hash.
 
 What stays out: the kind of request that showed the failure (a probe's or property's name:
 the finding lists them, with a count each), the seed, the ids a request carried, timestamps,
@@ -71,10 +74,11 @@ __all__ = [
     "normalise_kind",
     "normalise_path",
     "server_error_variant",
+    "unanswered_variant",
 ]
 
-REFINED_CLAUSES = frozenset({"C15"})
-"""Clauses whose identity carries a variant (step 2 of the recipe)."""
+REFINED_CLAUSES = frozenset({"C15", "C22"})
+"""Clauses whose identity carries a variant (steps 2 and 3 of the recipe)."""
 
 # ``[3]`` and, as some frameworks key their errors, a ``.3`` segment.
 _INDEX = re.compile(r"\[\d+\]|(?<=\.)\d+(?=[.\[\"]|$)")
@@ -114,9 +118,11 @@ def identify_failure(
     """The identity of a check's failure on ``request``, answered with ``response`` (None:
     no answer came)."""
     variant = ""
-    if failure.clause in REFINED_CLAUSES and response is not None:
-        body: RequestBody = NoBody() if request is None else request.body
+    body: RequestBody = NoBody() if request is None else request.body
+    if failure.clause == "C15" and response is not None:
         variant = server_error_variant(response.status_code, _problem_code(response), body)
+    elif failure.clause == "C22" and response is None and request is not None:
+        variant = unanswered_variant(request.method, body)
     return identify(
         clause=failure.clause,
         check=failure.check,
@@ -130,6 +136,11 @@ def server_error_variant(status: int, code: str | None, body: RequestBody) -> st
     """Step 2 of the recipe: ``HTTP 500 INTERNAL_ERROR on items[*].id: null``."""
     answer = f"HTTP {status}" + (f" {_without_ids(code)}" if code else "")
     return f"{answer} on {input_kind(body)}"
+
+
+def unanswered_variant(method: str, body: RequestBody) -> str:
+    """Step 3 of the recipe: ``no answer to a POST with a JSON array``."""
+    return f"no answer to a {method.upper()} with {input_kind(body)}"
 
 
 def input_kind(body: RequestBody) -> str:

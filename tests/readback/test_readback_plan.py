@@ -7,7 +7,15 @@ import random
 import pytest
 
 from conformance.business_rules import DOCUMENTED_REASONS
-from conformance.readback.plan import SHAPES, Round, ShapeDeck, Vocabulary, plan_round
+from conformance.readback.plan import (
+    SHAPES,
+    Lane,
+    Round,
+    ShapeDeck,
+    Vocabulary,
+    assigned_after,
+    plan_round,
+)
 from conformance.sandbox import Incident, Sandbox, User
 
 WRITABLE = tuple(Incident(f"INC-{n}", "ws-a", "Sentinel") for n in range(1, 9))
@@ -120,3 +128,44 @@ def test_a_round_sends_unassigning_writes_only_to_assigned_incidents() -> None:
                 for item in items:
                     if item.get("removeAssignee") and "user" not in item:
                         assert item["id"] in assigned
+
+
+def _one_write(*items: dict[str, object]) -> Round:
+    ids = tuple(dict.fromkeys(str(item["id"]) for item in items))
+    return Round((Lane(((*items,),), ids),), ())
+
+
+@pytest.mark.parametrize(
+    ("items", "before", "after"),
+    [
+        pytest.param(({"id": "INC-1", "user": {"id": "u-1"}},), set(), {"INC-1"}, id="given"),
+        pytest.param(({"id": "INC-1", "removeAssignee": True},), {"INC-1"}, set(), id="taken-away"),
+        pytest.param(
+            ({"id": "INC-1", "user": {"id": "u-1"}, "removeAssignee": True},),
+            set(),
+            set(),
+            id="both-may-end-either-way",
+        ),
+        pytest.param(
+            ({"id": "INC-1", "user": {"id": "u-9"}},), set(), set(), id="not-a-sandbox-user"
+        ),
+        pytest.param(
+            ({"id": "INC-1", "workspace": "ws-b", "user": {"id": "u-1"}},),
+            set(),
+            set(),
+            id="refused-for-its-hint",
+        ),
+        pytest.param(({"id": "INC-91", "user": {"id": "u-1"}},), set(), set(), id="foreign"),
+        pytest.param(
+            ({"id": "INC-1", "user": {"id": "u-1"}}, {"id": "INC-1", "status": "New"}),
+            set(),
+            set(),
+            id="named-twice",
+        ),
+    ],
+)
+def test_what_the_writes_alone_tell_about_assignees(
+    items: tuple[dict[str, object], ...], before: set[str], after: set[str]
+) -> None:
+    plan = _one_write(*items)
+    assert assigned_after(plan, SANDBOX, frozenset(before)) == after

@@ -18,7 +18,7 @@ from support.capture import Capture
 from conformance.reference import ReferenceServer, write_target_file
 from conformance.reference.app import reference_state
 from conformance.reference.target_files import env_values
-from conformance.run import runner
+from conformance.run import phase_order
 from conformance.run.credential_check import CredentialWatch
 from conformance.run.credentials import Credential
 from conformance.run.runner import RunOptions, execute
@@ -92,7 +92,7 @@ def _rotate_writer_secret_before(
 ) -> None:
     """The writer's secret is rotated on the server when ``phase`` starts (as a secret rotated
     during the night): the run's copy is now stale."""
-    original: Callable[..., Any] = getattr(runner, phase)
+    original: Callable[..., Any] = getattr(phase_order, phase)
 
     def rotated_first(*args: Any, **kwargs: Any) -> Any:
         state = reference_state(server.app)
@@ -100,7 +100,7 @@ def _rotate_writer_secret_before(
         state.credentials = dataclasses.replace(state.credentials, writer=writer)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(runner, phase, rotated_first)
+    monkeypatch.setattr(phase_order, phase, rotated_first)
 
 
 def test_a_credential_refused_during_the_run_stops_it_with_a_partial_report(
@@ -150,4 +150,4 @@ def test_probes_of_wrong_credentials_do_not_set_off_a_check(
     assert (code, report["aborted"], report["refused_credential"]) == (0, None, None), out
     assert report["clauses"][11]["clause"] == "C12"
     assert report["clauses"][11]["checked"] > 0
-    assert checked == ["auth.writer", "auth.no_scope"]
+    assert checked == ["auth.writer", "auth.no_scope", "auth.observer"]

@@ -21,10 +21,12 @@ from conformance.run.target import Limits, Target
 
 # Where each property's fault starts: a failure shrinks to exactly this number.
 FAULTS = {"alpha": 500_000, "beta": 300_000}
+# Two defects, told apart by their status (C15's identity), so each is a finding of its own.
+ERRORS = {"alpha": 500, "beta": 502}
 
 
 class Server:
-    """Answers 500 (C15) to a property's numbers from its fault up, while ``faulty``."""
+    """Answers a 5xx (C15) to a property's numbers from its fault up, while ``faulty``."""
 
     def __init__(self, *, faulty: bool) -> None:
         self.faulty = faulty
@@ -34,7 +36,7 @@ class Server:
         body = json.loads(request.content)
         self.sent[body["property"]].append(body["n"])
         broken = self.faulty and body["n"] >= FAULTS[body["property"]]
-        return httpx.Response(500 if broken else 200)
+        return httpx.Response(ERRORS[body["property"]] if broken else 200)
 
 
 def _night(server: Server, database: Path, seed: int) -> Recorder:

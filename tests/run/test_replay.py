@@ -210,7 +210,8 @@ def test_an_unanswered_request_is_replayed_once_only() -> None:
 
 
 def test_the_replays_of_several_hangs_go_out_side_by_side() -> None:
-    """Four hangs, each held until all four replays are in flight at once."""
+    """Four hangs on four kinds of input (four findings), each held until all four replays
+    are in flight at once."""
     arrived = threading.Barrier(4, timeout=10)
     replaying = threading.Event()
 
@@ -239,7 +240,8 @@ def test_the_replays_of_several_hangs_go_out_side_by_side() -> None:
     )
     context = PhaseContext(client=client, recorder=recorder, progress=Progress(quiet=True), seed=1)
     with client:
-        run_probes(context, [_probe(f"hang {n}", f"[{n}]".encode()) for n in range(4)])
+        bodies = (b"[1]", b'"text"', b"7", b'{"items": null}')
+        run_probes(context, [_probe(f"hang {n}", body) for n, body in enumerate(bodies)])
         replaying.set()
         try:
             assert _replays(context) == [Replay(1, True)] * 4

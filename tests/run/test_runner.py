@@ -359,7 +359,7 @@ def test_a_run_whose_budget_runs_out_mid_phase_writes_every_report_and_exits_4(
     assert report["cut_short"] == (
         "the time budget of 20 s ran out: cut short during probes; not run: valid bulk updates, "
         "invalid bulk updates, no id leaks across requests, fuzz (positive), fuzz (negative), "
-        "replay"
+        "read-back, replay"
     )
     assert (report["passed"], report["aborted"]) == (False, None)
     # The probe cut by the deadline was not left unanswered by the target: no C22 finding.

@@ -136,8 +136,34 @@ def test_what_a_run_varies_stays_out(changes: dict[str, str]) -> None:
     )
 
 
+def _no_answer(body: Any) -> Identity:
+    failure = ConformanceFailure(
+        clause="C22",
+        check="liveness_conformance",
+        title="Request got no answer",
+        received="no HTTP answer",
+        expected="an HTTP answer",
+        path="POST /api/v2/incidents/across-workspaces/bulk-update",
+    )
+    return identify_failure(failure, request(body), None)
+
+
+def test_requests_left_unanswered_are_told_apart_by_their_kind_of_input() -> None:
+    array, plain, null_id = (
+        _no_answer([1]),
+        _no_answer(bulk(item("INC-1"))),
+        _no_answer(bulk(item(None))),
+    )
+    assert array.variant == "no answer to a POST with a JSON array"
+    assert plain.variant == "no answer to a POST with plain values"
+    assert null_id.variant == "no answer to a POST with items[*].id: null"
+    assert len({array.fingerprint, plain.fingerprint, null_id.fingerprint}) == 3
+    assert _no_answer([2]).fingerprint == array.fingerprint
+
+
 def test_the_request_tells_apart_only_server_errors() -> None:
-    """Outside C15 the place in the answer says enough: the input does not split a defect."""
+    """Outside C15 and C22 the place in the answer says enough: the input does not split a
+    defect."""
     one = identify_failure(_failure(), request(bulk(item(None))), CRASH)
     other = identify_failure(_failure(), request(bulk(item("INC-1"))), problem(400))
     assert one == other
