@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from conformance.checks import ConformanceFailure, Exchange, Intent, NoBody, NotJson, Request
 from conformance.reports import FailureRecord, Finding, Identity, Replay
@@ -21,6 +22,7 @@ from conformance.triage import normalise_kind
 
 __all__ = ["FindingLog", "LoggedFinding", "ReplayPlan", "request_size"]
 
+T = TypeVar("T")
 ExtraChecks = Callable[[Exchange], list[ConformanceFailure]]
 
 
@@ -35,6 +37,18 @@ class ReplayPlan:
 
     steps: tuple[tuple[PlannedRequest, Intent], ...]
     extra_checks: ExtraChecks | None = None
+
+    @classmethod
+    def of_example(
+        cls,
+        steps: Sequence[tuple[PlannedRequest, Intent]],
+        extra_checks: Callable[[T, Exchange], list[ConformanceFailure]] | None,
+        example: T,
+    ) -> ReplayPlan:
+        """The requests of a generated ``example``, judged again by its extra checks."""
+        if extra_checks is None:
+            return cls(tuple(steps))
+        return cls(tuple(steps), lambda exchange: extra_checks(example, exchange))
 
     @classmethod
     def resend(cls, request: Request, intent: Intent) -> ReplayPlan:

@@ -227,7 +227,11 @@ class _Run(Generic[T]):
                 failures += more
             progress.advance(failures=len(failures))
             if failures:
-                self.found.failure = (exchange, failures, _replay_plan(steps, extra, example))
+                self.found.failure = (
+                    exchange,
+                    failures,
+                    ReplayPlan.of_example(steps, extra, example),
+                )
                 if not self._shrinking:
                     self._start_shrinking(failures)
                 raise failures[0]
@@ -292,10 +296,3 @@ class _Drawn(Generic[T]):
 
     def __repr__(self) -> str:
         return "<example>"
-
-
-def _replay_plan(steps: Planned, extra: ExtraChecks[T] | None, example: T) -> ReplayPlan:
-    """How to send the example again, and judge it with its extra checks."""
-    if extra is None:
-        return ReplayPlan(tuple(steps), None)
-    return ReplayPlan(tuple(steps), lambda exchange: extra(example, exchange))
