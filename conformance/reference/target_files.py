@@ -40,7 +40,9 @@ class EnvNames:
 DEFAULT_ENV_NAMES = EnvNames()
 READ_PATH = "/api/v2/workspaces/{workspace}/incidents/{source}/{id}"
 """The vendor's documented read operation, in the target file's placeholders."""
-READBACK_DEADLINE_SECONDS = 10
+READBACK_DEADLINE_SECONDS = 5
+"""The reference applies an update 0.3 s after its answer by default: five seconds leave room
+for a loaded machine, and a lost update costs a run no more than that."""
 
 
 class ServesTarget(Protocol):

@@ -48,7 +48,7 @@ def _readback(fake: FakeServer) -> dict[str, Any]:
         "incident": "$.data",
         "credential": "writer",
         "observer": "observer",
-        "deadline_seconds": 10,
+        "deadline_seconds": 5,
         "fields": {
             "status": "$.status",
             "classification": "$.classification",
