@@ -72,6 +72,13 @@ def run_readback(
         context.progress.finish(f"{phase.reader.reads} reads judged")
 
 
+def _open_ended(judged: Expectation | None) -> bool:
+    """Did the contract leave the incident's end open (an id named twice, a null that may keep
+    or clear)? A read showing one allowed value then proves nothing: the write may still land
+    and change it, so the incident leaves play rather than be judged from that read again."""
+    return judged is not None and any(len(d.allowed) > 1 for d in judged.fields.values())
+
+
 def _cannot_run(target: Target) -> str:
     if target.readback is None:
         return "the target file has no [readback] table: C21 needs a read operation to judge"
@@ -149,7 +156,7 @@ class _Phase:
                 failing += len(verdict.findings)
                 if verdict.judged is not None:
                     self._count(verdict.judged)
-                if verdict.snapshot is None or verdict.findings:
+                if verdict.snapshot is None or verdict.findings or _open_ended(verdict.judged):
                     settled.pop(verdict.incident, None)
                 else:
                     settled[verdict.incident] = verdict.snapshot
