@@ -222,6 +222,13 @@ class RoundRunner:
             deadline_seconds=self.deadline,
         )
         failures = failures_of(expectation, read.snapshot, evidence)
+        recorder = self.context.recorder
+        # Counted when judged, not when the phase reports: how soon a run sees the fault.
+        if any(
+            recorder.selects(f.clause) and not recorder.context.is_relaxed(f.clause)
+            for f in failures
+        ):
+            recorder.mark_failing()
         return Verdict(
             incident_id,
             read.snapshot,

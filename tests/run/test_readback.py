@@ -114,11 +114,19 @@ def test_fingerprints_are_the_same_whatever_the_seed() -> None:
     assert fingerprints(5) == fingerprints(6) != set()
 
 
+def test_a_failure_counts_when_it_is_judged_not_when_the_phase_reports() -> None:
+    recorder, _, _ = _run(ReadbackApi("stale-reads"), _target())
+    assert recorder.first_failure_at is not None
+    assert recorder.first_failure_at < recorder.exchanges
+
+
 def test_relaxed_clauses_are_not_judged() -> None:
     recorder, context, _ = _run(
         ReadbackApi("wipes-omitted"), _target(relax=["C21b", "C21e"]), profile="smoke"
     )
     assert "C21b" not in {record.clause for record in recorder.records}
+    if not recorder.records:
+        assert recorder.first_failure_at is None
     statuses = _statuses(recorder, context)
     assert statuses["C21b"] == statuses["C21e"] == "skipped"
 
