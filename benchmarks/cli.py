@@ -13,7 +13,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from benchmarks.detection import FaultDetection, RunFigures, detect_fault, run_profile
+from benchmarks.detection import (
+    FaultDetection,
+    RunFigures,
+    detect_fault,
+    requests_before_readback,
+    run_profile,
+)
 from benchmarks.figures import machine_info
 from benchmarks.generation import run_generation
 from benchmarks.hangs import hang_cost
@@ -24,6 +30,7 @@ from benchmarks.reference import reference_target
 from benchmarks.results import build_figures, render_table
 from benchmarks.separate_process import separate_reference
 from benchmarks.suite_phase import run_suite_phase
+from conformance.clauses import CLAUSES
 from conformance.concurrency import DEFAULT_CONCURRENCY
 from conformance.reference import FAULTS, ReferenceServer
 from conformance.run.target import Target
@@ -88,6 +95,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if not args.skip_hangs:
         say(f"[hangs] default profile, default limits, seed {seeds[0]}: clean, then each C22 fault")
         hangs = hang_cost(seeds[0], say=say).to_json()
+    before_readback = None
+    if any(_reads_back(name) for name in faults):
+        say("[before read-back] default profile without read-back, for read-back faults' counts")
+        before_readback = requests_before_readback(seeds)
+        say(f"  requests per seed: {before_readback}")
     detections = []
     for index, name in enumerate(faults, start=1):
         say(f"[detection {index}/{len(faults)}] {name} ({FAULTS[name].clause})")
@@ -95,6 +107,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             name,
             FAULTS[name].clause,
             seeds,
+            before_readback=before_readback if _reads_back(name) else None,
             on_run=lambda run: say(f"  seed {run.seed}: {_describe(run)}"),
         )
         detections.append(detection)
@@ -280,10 +293,16 @@ def _round_figures(round_: dict[str, Any]) -> dict[str, float]:
     return figures
 
 
+def _reads_back(fault: str) -> bool:
+    return CLAUSES[FAULTS[fault].clause].number == 21
+
+
 def _describe(run: RunFigures) -> str:
     first = (
         "no failure" if run.first_failure_at is None else f"first failure at {run.first_failure_at}"
     )
+    if run.in_readback is not None:
+        first += f" ({run.in_readback} in read-back)"
     clauses = f" [{', '.join(run.failed_clauses)}]" if run.failed_clauses else ""
     return f"exit {run.exit_code}, {run.requests} requests, {first}{clauses}, {run.seconds:.1f} s"
 

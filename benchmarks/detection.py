@@ -2,6 +2,11 @@
 
 Every run starts its own embedded reference API, exactly as ``cf-conformance run`` without
 ``--target`` does, with at most one fault switched on.
+
+A read-back fault (C21) shows only in the last phase, so its count includes every request of
+the phases before. Those do not depend on the fault (it changes what is applied, not what is
+answered), so the same seed's run without read-back says how many of them there are, and
+``in_readback`` is what the read-back phase itself needed.
 """
 
 from __future__ import annotations
@@ -10,22 +15,31 @@ import io
 import json
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from benchmarks.figures import median_requests
+from conformance.clauses import CLAUSES
 from conformance.cli.embedded import embedded_reference
 from conformance.run.runner import RunOptions, execute
 
-__all__ = ["FaultDetection", "RunFigures", "detect_fault", "run_profile"]
+__all__ = [
+    "WITHOUT_READBACK",
+    "FaultDetection",
+    "RunFigures",
+    "detect_fault",
+    "requests_before_readback",
+    "run_profile",
+]
 
 PROFILE = "default"
 # The reference API answers in milliseconds: one that has not answered in 2 s never will
 # (the hang fault), and waiting out the default 10 s and two retries per request would only
 # make the benchmark slow, not the figures different.
 LOCAL_TIMEOUT_SECONDS = 2.0
+WITHOUT_READBACK = frozenset(c.id for c in CLAUSES.values() if c.number != 21)
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,8 @@ class RunFigures:
     failed_clauses: tuple[str, ...]
     seconds: float
     report_seconds: float
+    before_readback: int | None = None
+    """Requests of the phases before read-back, for a read-back fault's count."""
 
     @classmethod
     def from_report(
@@ -57,6 +73,13 @@ class RunFigures:
         )
 
     @property
+    def in_readback(self) -> int | None:
+        """Requests of the read-back phase up to the first failure, when that is where it was."""
+        if not self.detected or self.before_readback is None or self.first_failure_at is None:
+            return None
+        return self.first_failure_at - self.before_readback
+
+    @property
     def detected(self) -> bool:
         """Exit code 1 is the only proof the run saw the fault; a crash (2, 3) is not."""
         return self.exit_code == 1 and self.first_failure_at is not None
@@ -67,6 +90,7 @@ class RunFigures:
             "exit_code": self.exit_code,
             "requests": self.requests,
             "first_failure_at": self.first_failure_at,
+            "in_readback": self.in_readback,
             "failed_clauses": list(self.failed_clauses),
             "seconds": round(self.seconds, 3),
         }
@@ -87,6 +111,13 @@ class FaultDetection:
         return median_requests(self.counts)
 
     @property
+    def readback_median(self) -> float | None:
+        """The median count within the read-back phase; ``None`` for other faults."""
+        if all(run.before_readback is None for run in self.runs):
+            return None
+        return median_requests([run.in_readback for run in self.runs])
+
+    @property
     def own_clause_failed(self) -> bool:
         """Did every run report a failure under the clause the fault breaks?"""
         return all(self.clause in run.failed_clauses for run in self.runs)
@@ -96,6 +127,7 @@ class FaultDetection:
             "clause": self.clause,
             "median": self.median,
             "counts": self.counts,
+            "readback_median": self.readback_median,
             "own_clause_failed": self.own_clause_failed,
             "runs": [run.to_json() for run in self.runs],
         }
@@ -107,11 +139,12 @@ def run_profile(
     *,
     timeout_seconds: float = LOCAL_TIMEOUT_SECONDS,
     retries: int = 0,
+    only: frozenset[str] | None = None,
 ) -> RunFigures:
     """One ``default`` profile run against a fresh embedded reference API."""
     with tempfile.TemporaryDirectory(prefix="bench-run-") as folder:
         report_path = Path(folder) / "report.json"
-        options = RunOptions(profile=PROFILE, seed=seed, report_json=report_path)
+        options = RunOptions(profile=PROFILE, seed=seed, report_json=report_path, only=only)
         started = time.perf_counter()
         target = embedded_reference(faults, timeout_seconds=timeout_seconds, retries=retries)
         exit_code = execute(options, out=io.StringIO(), embedded=target)
@@ -122,16 +155,25 @@ def run_profile(
     return RunFigures.from_report(report, seed=seed, exit_code=exit_code, seconds=seconds)
 
 
+def requests_before_readback(seeds: Sequence[int]) -> dict[int, int]:
+    """Each seed's requests before the read-back phase: its run with read-back left out."""
+    return {seed: run_profile(seed, only=WITHOUT_READBACK).requests for seed in seeds}
+
+
 def detect_fault(
     fault: str,
     clause: str,
     seeds: Sequence[int],
     *,
+    before_readback: Mapping[int, int] | None = None,
     on_run: Callable[[RunFigures], None] = lambda run: None,
 ) -> FaultDetection:
+    """``before_readback`` (seed -> requests) turns on the read-back phase's own counts."""
     runs = []
     for seed in seeds:
         run = run_profile(seed, (fault,))
+        if before_readback is not None:
+            run = replace(run, before_readback=before_readback[seed])
         on_run(run)
         runs.append(run)
     return FaultDetection(fault=fault, clause=clause, runs=tuple(runs))

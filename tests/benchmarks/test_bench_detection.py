@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -39,6 +40,7 @@ def test_a_report_becomes_run_figures() -> None:
         "exit_code": 1,
         "requests": 518,
         "first_failure_at": 25,
+        "in_readback": None,
         "failed_clauses": ["C1", "C7"],
         "seconds": 8.25,
     }
@@ -67,6 +69,19 @@ def test_a_fault_median_treats_missed_seeds_as_never() -> None:
     assert detection.median == 30
     assert detection.own_clause_failed is False
     assert detection.to_json()["median"] == 30
+    assert detection.readback_median is None
+
+
+def test_a_read_back_fault_counts_the_requests_of_its_own_phase_too() -> None:
+    runs = tuple(
+        replace(run(seed, exit_code, first, "C21a"), before_readback=500)
+        for seed, exit_code, first in ((1, 1, 530), (2, 1, 512), (3, 0, None))
+    )
+    detection = FaultDetection("stale-reads", "C21a", runs)
+    assert [r.in_readback for r in runs] == [30, 12, None]
+    assert detection.median == 530
+    assert detection.readback_median == 30
+    assert detection.to_json()["readback_median"] == 30
 
 
 def test_own_clause_failed_needs_the_fault_clause_in_every_run() -> None:

@@ -148,6 +148,20 @@ def test_the_table_shows_figures_ratios_detection_and_targets() -> None:
     assert "separate process" not in table
 
 
+def test_a_read_back_fault_is_judged_on_the_requests_of_its_own_phase() -> None:
+    detection = {"stale-reads": {"readback_median": 21}, "no-meta": {"readback_median": None}}
+    table = render_table(
+        figures(
+            requests_to_detection={"no-meta": 25, "stale-reads": 571},
+            details={"detection": detection},
+        )
+    )
+    assert "  stale-reads  571 (21 in read-back)" in table
+    assert "  no-meta      25\n" in table
+    assert "  [met] every fault within 200 requests" in table
+    assert "  [met] most faults within 30 requests: 2 of 2 faults" in table
+
+
 SEPARATE = {"raw_rps": 400.0, "schemathesis_rps": 50.0, "suite_rps": 100.0}
 
 
