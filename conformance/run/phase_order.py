@@ -39,7 +39,7 @@ def run_phases(
         run_properties(phase, profile)
         if fuzzing is not None:
             fuzzing()
-        run_readback(phase, profile, stop=lambda: phase.time_left() <= 0)
+        run_readback(phase, profile)
     except PhaseAborted as exc:
         _stopped(exc.cause, phase, report)
     except (TargetUnreachable, CredentialRevoked, OutOfTime, WriteBudgetExceeded) as exc:

@@ -5,7 +5,9 @@ The model starts from what the incidents read once settled: writes of earlier ph
 be landing, so each incident is read until two reads a little apart agree. Then each round
 (``conformance.readback.plan``) writes, reads until settled, and judges. An incident whose
 verdict failed, or could not be reached, leaves play: a late update could still land on it.
-The phase stops between rounds when ``stop`` says so, and reports what it judged so far.
+Last, a few failures have their own incident's writes sent again alone
+(``readback_narrow``), so each finding says whether those writes alone show it. Past the
+run's deadline the phase stops between rounds, and reports what it judged so far.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from conformance.run.concurrency import in_index_order
 from conformance.run.phases import PhaseContext
 from conformance.run.profiles import Profile
 from conformance.run.readback_config import ReadbackConfig
+from conformance.run.readback_narrow import Narrowed, narrow, to_narrow
 from conformance.run.readback_reads import Reader
-from conformance.run.readback_rounds import Finding, RoundRunner
+from conformance.run.readback_rounds import Finding, RoundRunner, Verdict
 from conformance.run.target import Target
 from conformance.sandbox import Incident
 
@@ -35,20 +38,19 @@ ROUNDS = {"smoke": 2, "default": 5, "nightly": 10, "release": 16}
 LANES = 4
 SETTLE_GAP = 0.3
 PHASE = "read-back"
+NARROWING_WAITS = 3
+"""Deadlines narrowing may take: settling, then the writes' reads, with room to spare."""
 CLAUSES = ("C21", *sub_clause_ids("C21"))
 
 
 def run_readback(
-    context: PhaseContext,
-    profile: Profile,
-    *,
-    stop: Callable[[], bool] | None = None,
-    clock: Callable[[], float] = time.monotonic,
+    context: PhaseContext, profile: Profile, *, clock: Callable[[], float] = time.monotonic
 ) -> None:
     """Judge C21 against the target's ``[readback]``; C21 is skipped, with why, without it.
 
-    ``stop`` is asked between rounds (a time budget); ``clock`` measures the waits, on the
-    same time as the client's ``pause`` (a fake one in tests).
+    ``clock`` measures the waits, on the same time as the client's ``pause`` (a fake one in
+    tests). Past the run's deadline the phase raises ``OutOfTime`` between rounds, having
+    reported what it judged.
     """
     recorder = context.recorder
     if not any(recorder.selects(clause) for clause in CLAUSES):
@@ -64,7 +66,8 @@ def run_readback(
     context.begin(PHASE)
     context.progress.start(PHASE, rounds)
     try:
-        phase.run(rounds, stop or (lambda: False))
+        phase.run(rounds)
+        phase.narrow()
     except WriteBudgetExceeded as exc:
         recorder.note(f"read-back stopped early: {exc}")
     finally:
@@ -108,7 +111,8 @@ class _Phase:
             deadline=config.deadline_seconds,
             clock=clock,
         )
-        self.findings: list[Finding] = []
+        self.failing: list[Verdict] = []
+        self.narrowed: dict[int, Narrowed] = {}
         self.judged: dict[str, int] = {}
         self.rng = random.Random(context.seed)
         # From the seed, so that a seed sends the same writes again; a comment an incident
@@ -125,15 +129,13 @@ class _Phase:
                 users[user.id] = value
         return users
 
-    def run(self, rounds: int, stop: Callable[[], bool]) -> None:
+    def run(self, rounds: int) -> None:
         settled = self._settle([i for i in self.incidents.values() if self.reader.can_read(i)])
         vocabulary = _vocabulary()
         deck = ShapeDeck(self.rng)
         assigned: frozenset[str] = frozenset()
         for number in range(1, rounds + 1):
-            if stop():
-                self.context.recorder.note("read-back stopped early: the run's time is up")
-                return
+            self.context.client.deadline.check()
             writable = [i for i in self.target.sandbox.writable if i.id in settled]
             foreign = [i for i in self.target.sandbox.foreign if i.id in settled]
             if not writable:
@@ -152,7 +154,8 @@ class _Phase:
             assigned = assigned_after(plan, self.target.sandbox, assigned)
             failing = 0
             for verdict in self.rounds.run(plan, settled):
-                self.findings += verdict.findings
+                if verdict.findings:
+                    self.failing.append(verdict)
                 failing += len(verdict.findings)
                 if verdict.judged is not None:
                     self._count(verdict.judged)
@@ -161,6 +164,35 @@ class _Phase:
                 else:
                     settled[verdict.incident] = verdict.snapshot
             self.context.progress.advance(failures=failing)
+
+    def narrow(self) -> None:
+        """Send the writes of a few failures again alone (``readback_narrow``), if the run has
+        the time: an extra the run is not cut short for."""
+        recorder = self.context.recorder
+        chosen = to_narrow(
+            self.failing,
+            selects=recorder.selects,
+            can_read=lambda incident_id: self.reader.can_read(self.incidents[incident_id]),
+        )
+        if not chosen:
+            return
+        needs = NARROWING_WAITS * self.config.deadline_seconds
+        if self.context.time_left() < needs:
+            recorder.note(
+                f"read-back: failures not sent again alone: that needs up to {needs:g} s, "
+                "more than the run's time budget has left"
+            )
+            return
+        settled = self._settle([self.incidents[verdict.incident] for verdict in chosen])
+        self.narrowed = {id(n.verdict): n for n in narrow(self.rounds, chosen, settled)}
+
+    @property
+    def findings(self) -> list[Finding]:
+        findings: list[Finding] = []
+        for verdict in self.failing:
+            narrowed = self.narrowed.get(id(verdict))
+            findings += verdict.findings if narrowed is None else narrowed.findings()
+        return findings
 
     def _count(self, expectation: Expectation) -> None:
         clauses = [demand.clause for demand in expectation.fields.values()]

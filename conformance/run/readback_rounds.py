@@ -61,6 +61,8 @@ class Verdict:
     snapshot: Snapshot | None
     findings: list[Finding] = field(default_factory=list)
     judged: Expectation | None = None
+    writes: tuple[tuple[dict[str, Any], ...], ...] = ()
+    """The writes of the lane that named the incident; none for an incident no lane named."""
 
 
 class RoundRunner:
@@ -144,6 +146,8 @@ class RoundRunner:
                 verdicts.append(self._poll(incident_id, expectation, shown, answered))
             else:
                 verdicts.append(self._judge_once(incident_id, expectation, shown, answered))
+        for verdict in verdicts:
+            verdict.writes = lane.writes
         return verdicts
 
     def _write(self, items: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], Exchange | None]:

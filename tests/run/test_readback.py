@@ -14,6 +14,7 @@ from conformance.checks import CheckContext
 from conformance.reports import Progress
 from conformance.run.client import TargetClient
 from conformance.run.credentials import Redactor
+from conformance.run.deadline import Deadline, OutOfTime
 from conformance.run.phases import PhaseContext
 from conformance.run.profiles import PROFILES
 from conformance.run.readback import run_readback
@@ -30,22 +31,33 @@ def _target(**options: Any) -> Target:
     return parse_target(table, source="fake.toml", environ=ENVIRON)
 
 
-def _run(
-    api: ReadbackApi, target: Target, *, profile: str = "default", seed: int = 1, **kw: Any
-) -> tuple[Recorder, PhaseContext, str]:
-    time = FakeTime()
-    recorder = Recorder(
+def _recorder(target: Target, seed: int = 1) -> Recorder:
+    return Recorder(
         context=CheckContext(relaxed=target.relax),
         redactor=Redactor.for_credentials(target.credentials),
         seed=seed,
     )
+
+
+def _run(
+    api: ReadbackApi,
+    target: Target,
+    *,
+    profile: str = "default",
+    seed: int = 1,
+    time: FakeTime | None = None,
+    deadline: Deadline | None = None,
+    recorder: Recorder | None = None,
+) -> tuple[Recorder, PhaseContext, str]:
+    time = time or FakeTime()
+    recorder = recorder or _recorder(target, seed)
     out = io.StringIO()
     with TargetClient(
-        target, transport=api.transport(), sleep=time.sleep, clock=time.clock
+        target, transport=api.transport(), sleep=time.sleep, clock=time.clock, deadline=deadline
     ) as client:
         context = PhaseContext(client=client, recorder=recorder, progress=Progress(out), seed=seed)
         try:
-            run_readback(context, PROFILES[profile], clock=time.clock, **kw)
+            run_readback(context, PROFILES[profile], clock=time.clock)
         finally:
             context.close()
     return recorder, context, out.getvalue()
@@ -104,6 +116,12 @@ def test_a_finding_shows_the_write_the_read_and_the_wait_with_secrets_redacted()
     for secret in ("writer-secret-value", "observer-secret-value"):
         assert secret not in str(record)
     assert record.request["method"] == "GET"
+
+
+def test_a_failure_its_writes_show_alone_says_so() -> None:
+    recorder, _, _ = _run(ReadbackApi("stale-reads"), _target(), profile="smoke")
+    record = next(r for r in recorder.records if r.clause == "C21a")
+    assert ", it failed again\n" in record.message
 
 
 def test_fingerprints_are_the_same_whatever_the_seed() -> None:
@@ -184,17 +202,35 @@ def test_without_readback_c21_is_skipped_with_the_reason() -> None:
     assert api.requests == []
 
 
-def test_the_phase_stops_between_rounds_and_reports_what_it_judged() -> None:
-    asked: list[int] = []
+def test_past_the_deadline_the_phase_stops_and_reports_what_it_judged() -> None:
+    time = FakeTime()
+    # Long enough to settle and judge a round, not for sixteen (about 13 s on this clock).
+    deadline = Deadline(6.0, clock=time.clock)
+    target = _target()
+    recorder = _recorder(target)
+    with pytest.raises(OutOfTime):
+        _run(
+            ReadbackApi(),
+            target,
+            profile="release",
+            time=time,
+            deadline=deadline,
+            recorder=recorder,
+        )
+    assert deadline.ran_out
+    assert 0 < recorder.checked["C21"]
+    assert recorder.checked["C21a"] > 0
 
-    def stop() -> bool:
-        asked.append(1)
-        return len(asked) > 1
 
-    recorder, _, _ = _run(ReadbackApi(), _target(), profile="release", stop=stop)
-    assert len(asked) == 2
-    assert recorder.checked["C21"] > 0
-    assert any("read-back stopped early" in note for note in recorder.notes)
+def test_failures_are_not_sent_again_when_the_run_has_no_time_for_it() -> None:
+    time = FakeTime()
+    deadline = Deadline(12.0, clock=time.clock)
+    recorder, _, _ = _run(
+        ReadbackApi("stale-reads"), _target(), profile="smoke", time=time, deadline=deadline
+    )
+    assert any("not sent again alone" in note for note in recorder.notes)
+    record = next(r for r in recorder.records if r.clause == "C21a")
+    assert "sent again alone" not in record.message
 
 
 def test_only_a_part_of_c21_records_only_its_findings() -> None:
