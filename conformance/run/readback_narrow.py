@@ -42,7 +42,10 @@ class Narrowed:
             return f"not sent again alone: {incident} did not settle"
         clauses = {finding.failure.clause for finding in self.verdict.findings}
         if any(finding.failure.clause in clauses for finding in self.again.findings):
-            return f"sent again alone ({sent}, naming only {incident}), it failed again"
+            shown = "; then ".join(self.again.reproducers)
+            return f"sent again alone ({sent}, naming only {incident}), it failed again" + (
+                f"; the write alone: {shown}" if shown else ""
+            )
         items = sum(map(len, self.verdict.writes))
         round_ = _count(len(self.verdict.writes), "request") + " of " + _count(items, "item")
         return (
@@ -114,6 +117,10 @@ def _noted(failure: ConformanceFailure, note: str) -> ConformanceFailure:
         expected=failure.expected,
         path=failure.path,
     )
+
+
+def _the_writes(count: int) -> str:
+    return "the write" if count == 1 else "the writes"
 
 
 def _count(number: int, noun: str) -> str:

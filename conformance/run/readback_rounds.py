@@ -63,6 +63,8 @@ class Verdict:
     judged: Expectation | None = None
     writes: tuple[tuple[dict[str, Any], ...], ...] = ()
     """The writes of the lane that named the incident; none for an incident no lane named."""
+    reproducers: tuple[str, ...] = ()
+    """The redacted reproducers of those writes that were answered, in the order sent."""
 
 
 class RoundRunner:
@@ -148,6 +150,7 @@ class RoundRunner:
                 verdicts.append(self._judge_once(incident_id, expectation, shown, answered))
         for verdict in verdicts:
             verdict.writes = lane.writes
+            verdict.reproducers = tuple(shown[index] for index in sorted(shown))
         return verdicts
 
     def _write(self, items: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], Exchange | None]:

@@ -26,7 +26,7 @@ def failure(clause: str = "C21a", path: str = "readback.fields.status") -> Findi
 
 
 def verdict(incident: str, *findings: Finding, writes: Any = PAIR) -> Verdict:
-    return Verdict(incident, SNAPSHOT, list(findings), None, writes)
+    return Verdict(incident, SNAPSHOT, list(findings), None, writes, ("curl 1", "curl 2"))
 
 
 def test_alone_keeps_only_the_incidents_items_in_order_with_a_new_comment() -> None:
@@ -77,7 +77,8 @@ def test_at_most_a_few_failures_are_sent_again() -> None:
     [
         pytest.param(
             verdict("INC-1", failure()),
-            "; sent again alone (2 requests of 2 items, naming only INC-1), it failed again",
+            "; sent again alone (2 requests of 2 items, naming only INC-1), it failed again; "
+            "the writes alone: curl 1; then curl 2",
             id="failed-again",
         ),
         pytest.param(
