@@ -42,10 +42,11 @@ class Narrowed:
             return f"not sent again alone: {incident} did not settle"
         clauses = {finding.failure.clause for finding in self.verdict.findings}
         if any(finding.failure.clause in clauses for finding in self.again.findings):
-            shown = "; then ".join(self.again.reproducers)
-            return f"sent again alone ({sent}, naming only {incident}), it failed again" + (
-                f"; the write alone: {shown}" if shown else ""
-            )
+            again = f"sent again alone ({sent}, naming only {incident}), it failed again"
+            if not self.again.reproducers:
+                return again
+            writes = "the write" if len(self.again.reproducers) == 1 else "the writes"
+            return f"{again}; {writes} alone: " + "; then ".join(self.again.reproducers)
         items = sum(map(len, self.verdict.writes))
         round_ = _count(len(self.verdict.writes), "request") + " of " + _count(items, "item")
         return (
@@ -117,10 +118,6 @@ def _noted(failure: ConformanceFailure, note: str) -> ConformanceFailure:
         expected=failure.expected,
         path=failure.path,
     )
-
-
-def _the_writes(count: int) -> str:
-    return "the write" if count == 1 else "the writes"
 
 
 def _count(number: int, noun: str) -> str:
