@@ -45,8 +45,8 @@ class Narrowed:
             again = f"sent again alone ({sent}, naming only {incident}), it failed again"
             if not self.again.reproducers:
                 return again
-            writes = "the write" if len(self.again.reproducers) == 1 else "the writes"
-            return f"{again}; {writes} alone: " + "; then ".join(self.again.reproducers)
+            which = "the write" if len(self.again.reproducers) == 1 else "the writes"
+            return f"{again}; {which} alone: " + "; then ".join(self.again.reproducers)
         items = sum(map(len, self.verdict.writes))
         round_ = _count(len(self.verdict.writes), "request") + " of " + _count(items, "item")
         return (
