@@ -7,6 +7,7 @@ to the env file alone, which is written readable by its owner only.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -40,9 +41,15 @@ class EnvNames:
 DEFAULT_ENV_NAMES = EnvNames()
 READ_PATH = "/api/v2/workspaces/{workspace}/incidents/{source}/{id}"
 """The vendor's documented read operation, in the target file's placeholders."""
-READBACK_DEADLINE_SECONDS = 5
-"""The reference applies an update 0.3 s after its answer by default: five seconds leave room
-for a loaded machine, and a lost update costs a run no more than that."""
+READBACK_ROOM_SECONDS = 4
+"""Beyond the server's apply delay, rounded up, for a loaded machine: 5 s at the default
+0.3 s, so a lost update costs a run no more than that."""
+
+
+def readback_deadline(apply_delay: float) -> int:
+    """``[readback] deadline_seconds`` for a server applying updates ``apply_delay`` s late:
+    ``serve --apply-delay-ms`` must not turn a slow apply into a lost update."""
+    return math.ceil(apply_delay) + READBACK_ROOM_SECONDS
 
 
 class ServesTarget(Protocol):
@@ -58,6 +65,7 @@ class ServesTarget(Protocol):
     def users(self) -> tuple[Mapping[str, str], ...]: ...
 
     max_items: int
+    apply_delay: float
 
 
 def _string(value: str) -> str:
@@ -103,7 +111,7 @@ def _readback(server: ServesTarget, env_names: EnvNames) -> list[str]:
         'incident = "$.data"',
         'credential = "writer"',
         'observer = "observer"',
-        f"deadline_seconds = {READBACK_DEADLINE_SECONDS}",
+        f"deadline_seconds = {readback_deadline(server.apply_delay)}",
         "",
         "[readback.fields]",
         'status = "$.status"',

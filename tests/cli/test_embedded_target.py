@@ -21,6 +21,7 @@ class ServerWithUsers:
     sandbox: Sandbox
     credentials: Credentials
     max_items: int = 100
+    apply_delay: float = 0.3
     users: tuple[dict[str, str], ...] = field(default_factory=tuple)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import stat
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from support.reference_requests import W1, W3
 
 from conformance.reference import (
@@ -30,6 +31,7 @@ class FakeServer:
     sandbox: Sandbox
     credentials: Credentials
     max_items: int = 100
+    apply_delay: float = 0.3
     users: tuple[dict[str, str], ...] = (
         {"id": "u-1", "email": "Analyst@Example.com", "displayName": "Analyst"},
     )
@@ -101,6 +103,18 @@ def test_target_file_never_holds_a_secret_or_client_id() -> None:
         assert account.secret not in text
         assert account.token not in text
         assert account.client_id not in text
+
+
+@pytest.mark.parametrize(
+    ("apply_delay", "deadline"),
+    [pytest.param(0.0, 4, id="at-once"), pytest.param(0.3, 5, id="default"), (2.5, 7), (10, 14)],
+)
+def test_the_readback_deadline_leaves_room_beyond_the_apply_delay(
+    apply_delay: float, deadline: int
+) -> None:
+    fake = replace(server(), apply_delay=apply_delay)
+    parsed = tomllib.loads(target_file_text(fake))
+    assert parsed["readback"]["deadline_seconds"] == deadline
 
 
 def test_env_names_are_configurable() -> None:
