@@ -193,7 +193,7 @@ def expect(
     if settled.comments is not None:
         comments = _new_comments_only(comments, settled.comments)
     judged = {
-        name: _relax(demand, rules.relaxed)
+        name: _unambiguous(_relax(demand, rules.relaxed), settled.fields.get(name))
         for name, demand in demands.items()
         if demand is not None and demand.clause not in rules.relaxed
     }
@@ -272,6 +272,13 @@ def _applied(
     if prior.clause == "C21a" and prior.write is not None:
         superseded = prior.allowed - allowed
     return Demand(frozenset(allowed), "C21a", index, superseded)
+
+
+def _unambiguous(demand: Demand, before: Value) -> Demand:
+    """The value the field had before the round is no evidence of order: it may show that the
+    earlier write won (C21e) as well as that neither was applied (C21a), so it stays C21a's."""
+    kept = frozenset(old for old in demand.superseded if normal(old) != normal(before))
+    return demand if kept == demand.superseded else replace(demand, superseded=kept)
 
 
 def _relax(demand: Demand, relaxed: frozenset[str]) -> Demand:

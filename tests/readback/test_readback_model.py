@@ -159,10 +159,20 @@ def test_the_later_of_two_writes_wins_and_the_earlier_value_is_c21e_evidence() -
     )
 
 
+def test_an_earlier_write_of_the_value_the_field_had_is_no_order_evidence() -> None:
+    first = _accepted({"status": "new"}, index=0)  # what it read before, in another case
+    second = _accepted({"status": "Active"}, index=1)
+    expectation = expect("INC-1", SETTLED, (first, second), RULES)
+    assert expectation is not None
+    assert expectation.fields["status"] == Demand(frozenset({"Active"}), "C21a", 1)
+
+
 def test_relaxing_c21e_lets_either_write_win() -> None:
     rules = Rules(fields=RULES.fields, users=RULES.users, relaxed=frozenset({"C21e"}))
     writes = (_accepted({"status": "Closed"}, index=0), _accepted({"status": "Active"}, index=1))
     assert _demands(*writes, rules=rules)["status"] == ({"Active", "Closed"}, "C21a")
+    writes = (_accepted({"status": "New"}, index=0), _accepted({"status": "Active"}, index=1))
+    assert _demands(*writes, rules=rules)["status"] == ({"Active", "New"}, "C21a")
 
 
 def test_relaxing_c21b_drops_the_demands_on_left_out_fields() -> None:
