@@ -47,6 +47,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.openapi.json_types import json_type_of
 from conformance.reports import RunReport
 from conformance.run.client import PlannedRequest
 
@@ -94,19 +95,11 @@ def _skeleton(value: Any, path: str) -> Iterator[Trait]:
 
 
 def _json_type(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    return "number"
+    """The project's classifier, coarser for numbers and finer for booleans (see above)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    kind = json_type_of(value)
+    return "number" if kind == "integer" else kind
 
 
 @dataclass(frozen=True)
