@@ -230,11 +230,9 @@ class RoundRunner:
         )
         failures = failures_of(expectation, read.snapshot, evidence)
         recorder = self.context.recorder
-        # Counted when judged, not when the phase reports: how soon a run sees the fault.
-        if any(
-            recorder.selects(f.clause) and not recorder.context.is_relaxed(f.clause)
-            for f in failures
-        ):
+        # Counted when judged, not when the phase reports: how soon a run sees the fault. The
+        # model judges no relaxed clause (``Rules.relaxed``), so only the selection is asked.
+        if any(recorder.selects(f.clause) for f in failures):
             recorder.mark_failing()
         return Verdict(
             incident_id,
