@@ -25,7 +25,7 @@ from conformance.run.concurrency import in_index_order
 from conformance.run.phases import PhaseContext
 from conformance.run.profiles import Profile
 from conformance.run.readback_config import ReadbackConfig
-from conformance.run.readback_narrow import Narrowed, narrow, to_narrow
+from conformance.run.readback_narrow import narrow, to_narrow
 from conformance.run.readback_reads import Reader
 from conformance.run.readback_rounds import Finding, RoundRunner, Verdict
 from conformance.run.target import Target
@@ -112,7 +112,6 @@ class _Phase:
             clock=clock,
         )
         self.failing: list[Verdict] = []
-        self.narrowed: dict[int, Narrowed] = {}
         self.judged: dict[str, int] = {}
         self.rng = random.Random(context.seed)
         # From the seed, so that a seed sends the same writes again; a comment an incident
@@ -184,15 +183,12 @@ class _Phase:
             )
             return
         settled = self._settle([self.incidents[verdict.incident] for verdict in chosen])
-        self.narrowed = {id(n.verdict): n for n in narrow(self.rounds, chosen, settled)}
+        for narrowed in narrow(self.rounds, chosen, settled):
+            narrowed.verdict.findings = narrowed.findings()
 
     @property
     def findings(self) -> list[Finding]:
-        findings: list[Finding] = []
-        for verdict in self.failing:
-            narrowed = self.narrowed.get(id(verdict))
-            findings += verdict.findings if narrowed is None else narrowed.findings()
-        return findings
+        return [finding for verdict in self.failing for finding in verdict.findings]
 
     def _count(self, expectation: Expectation) -> None:
         clauses = [demand.clause for demand in expectation.fields.values()]
