@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from conformance.checks import ConformanceFailure, Exchange, Intent
 from conformance.readback import Snapshot, normal_comment
-from conformance.reports import curl_command
 from conformance.run.client import PlannedRequest, StillThrottled
 from conformance.run.phases import PhaseContext, Unanswered
 from conformance.run.readback_config import ReadbackConfig
 from conformance.run.target import Target
 from conformance.sandbox import Incident, read_path
 
-__all__ = ["Read", "Reader", "reproducer"]
+__all__ = ["Read", "Reader"]
 
 READ_INTENT = Intent(auth="valid", body="valid", operation="read")
 HEADERS = {"Accept": "application/json, application/problem+json"}
@@ -125,22 +123,3 @@ def _scalar(value: object) -> str | None:
         return value
     # A number, or a whole object where a field was expected: compare its JSON text.
     return json.dumps(value, sort_keys=True)
-
-
-def reproducer(context: PhaseContext, exchange: Exchange) -> str:
-    """The redacted curl line of ``exchange``'s request."""
-    redact = context.recorder.redactor
-    request = exchange.request
-    headers = redact.headers({str(k): str(v) for k, v in request.headers.items()})
-    body = request.body
-    text = None if not isinstance(body, dict | list) else json.dumps(body, ensure_ascii=False)
-    return curl_command(
-        request.method,
-        redact.text(request.url),
-        headers,
-        None if text is None else redact.text(text),
-    )
-
-
-def by_id(incidents: Mapping[str, Incident], ids: tuple[str, ...]) -> list[Incident]:
-    return [incidents[i] for i in ids if i in incidents]

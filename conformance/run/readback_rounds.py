@@ -36,7 +36,8 @@ from conformance.readback.plan import Lane, Round
 from conformance.run.client import PlannedRequest, StillThrottled
 from conformance.run.concurrency import in_index_order
 from conformance.run.phases import PhaseContext, Unanswered
-from conformance.run.readback_reads import Read, Reader, reproducer
+from conformance.run.readback_reads import Read, Reader
+from conformance.run.reproducer import reproducer
 from conformance.sandbox import Incident, expected_outcomes
 
 __all__ = ["Finding", "RoundRunner", "Verdict"]
@@ -124,7 +125,7 @@ class RoundRunner:
             outcomes, exchange = self._write(items)
             sent.append(SentWrite(index, items, outcomes))
             if exchange is not None:
-                shown[index] = reproducer(self.context, exchange)
+                shown[index] = reproducer(exchange.request, self.context.recorder.redactor)
             answered = self.clock()
         expectations = {
             incident_id: expect(
@@ -224,7 +225,7 @@ class RoundRunner:
         evidence = Evidence(
             incident=incident_id,
             writes=shown,
-            read=reproducer(self.context, read.exchange),
+            read=reproducer(read.exchange.request, self.context.recorder.redactor),
             waited_seconds=waited,
             deadline_seconds=self.deadline,
         )
