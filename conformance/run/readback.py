@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 
 from conformance.clauses import sub_clause_ids
-from conformance.openapi import corrected_document
 from conformance.readback import Expectation, Rules, Snapshot
 from conformance.readback.plan import ShapeDeck, Vocabulary, assigned_after, plan_round
 from conformance.run.client import WriteBudgetExceeded
@@ -30,6 +29,7 @@ from conformance.run.readback_reads import Reader
 from conformance.run.readback_rounds import Finding, RoundRunner, Verdict
 from conformance.run.target import Target
 from conformance.sandbox import Incident
+from strategies import item_enum_fields
 
 __all__ = ["ROUNDS", "run_readback"]
 
@@ -283,13 +283,10 @@ class _Phase:
 
 
 def _vocabulary() -> Vocabulary:
-    schemas = corrected_document()["components"]["schemas"]
-
-    def members(name: str) -> tuple[str, ...]:
-        return tuple(m for m in schemas[name].get("enum", ()) if isinstance(m, str))
-
+    """The enum members a write may set, read from the bulk item's schema."""
+    members = item_enum_fields()
     return Vocabulary(
-        statuses=members("Status"),
-        classifications=members("Classification"),
-        reasons=members("ClassificationReason"),
+        statuses=members["status"],
+        classifications=members["classification"],
+        reasons=members["classificationReason"],
     )
